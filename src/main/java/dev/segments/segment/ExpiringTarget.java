@@ -1,0 +1,22 @@
+package dev.segments.segment;
+
+import java.util.Comparator;
+
+/**
+ * A scheduled removal of one target from a segment. {@code id} is stable for the life of the
+ * schedule; {@code version} starts at 1 and grows by one each time the date moves.
+ */
+public record ExpiringTarget(String id, int version, long expirationDate, TargetRef target) {
+
+    /** The order responses list schedules in: by date, then by key. */
+    public static final Comparator<ExpiringTarget> ORDER = Comparator.comparingLong(ExpiringTarget::expirationDate)
+            .thenComparing(ExpiringTarget::target, TargetRef.ORDER);
+
+    public ExpiringTarget movedTo(long newDate) {
+        return new ExpiringTarget(id, version + 1, newDate, target);
+    }
+
+    public boolean isDue(long now) {
+        return expirationDate <= now;
+    }
+}

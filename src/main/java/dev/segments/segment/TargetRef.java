@@ -1,0 +1,32 @@
+package dev.segments.segment;
+
+import java.util.Comparator;
+import java.util.Objects;
+
+/**
+ * One context in one of a segment's target lists. A user key is the context key of kind
+ * {@code user}, so user instructions and context instructions meet on the same ref.
+ */
+public record TargetRef(TargetType type, String contextKind, String key) {
+
+    public static final String USER = "user";
+
+    public static final Comparator<TargetRef> ORDER = Comparator.comparing(TargetRef::key)
+            .thenComparing(TargetRef::contextKind)
+            .thenComparing(TargetRef::type);
+
+    public TargetRef {
+        Objects.requireNonNull(type);
+        Objects.requireNonNull(contextKind);
+        Objects.requireNonNull(key);
+    }
+
+    public boolean isUser() {
+        return USER.equals(contextKind);
+    }
+
+    /** How messages name this target: users as users, other contexts with their kind. */
+    public String describe() {
+        return isUser() ? "user \"" + key + "\"" : "context \"" + key + "\" of kind \"" + contextKind + "\"";
+    }
+}
