@@ -1,0 +1,121 @@
+package dev.segments.segment.api;
+
+import static dev.segments.web.JsonBody.requiredLong;
+import static dev.segments.web.JsonBody.requiredString;
+import static dev.segments.web.JsonBody.stringArray;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.segments.segment.ExpiringTargetInstruction;
+import dev.segments.segment.ExpiringTargetInstruction.VersionCheck;
+import dev.segments.segment.SegmentInstruction;
+import dev.segments.segment.TargetRef;
+import dev.segments.segment.TargetType;
+import dev.segments.web.ApiError;
+import dev.segments.web.Keys;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns instruction JSON into domain instructions. Anything malformed (unknown kind, missing
+ * or mistyped parameter, bad target type or key) refuses the whole request with a 400;
+ * whether a well-formed instruction can apply is the domain's call.
+ */
+final class Instructions {
+
+    /** The most instructions one request may carry. */
+    static final int MAX = 250;
+
+    private static final List<String> USER_EXPIRY_KINDS =
+            List.of("addExpireUserTargetDate", "updateExpireUserTargetDate", "removeExpireUserTargetDate");
+
+    private Instructions() {
+    }
+
+    static List<ExpiringTargetInstruction> expiringUserTargets(List<JsonNode> nodes) {
+        List<ExpiringTargetInstruction> instructions = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            JsonNode node = nodes.get(i);
+            String kind = node.get("kind").textValue();
+            String where = "Instruction " + i + " (" + kind + ")";
+            if (!USER_EXPIRY_KINDS.contains(kind)) {
+                throw unknownKind(i, kind, USER_EXPIRY_KINDS);
+            }
+            TargetRef target = new TargetRef(targetType(node, where), TargetRef.USER, targetKey(node, "userKey", where));
+            instructions.add(switch (kind) {
+                case "addExpireUserTargetDate" -> new ExpiringTargetInstruction.Add(target, requiredLong(node, "value", where));
+                case "updateExpireUserTargetDate" -> new ExpiringTargetInstruction.Update(target,
+                        requiredLong(node, "value", where), new VersionCheck.SegmentVersion(requiredLong(node, "version", where)));
+                default -> new ExpiringTargetInstruction.Remove(target);
+            });
+        }
+        return instructions;
+    }
+
+    private static final List<String> SEGMENT_KINDS = List.of("addIncludedUsers", "removeIncludedUsers", "addExcludedUsers",
+            "removeExcludedUsers", "addIncludedTargets", "removeIncludedTargets", "addExcludedTargets", "removeExcludedTargets",
+            "updateName", "updateDescription", "addTags", "removeTags");
+
+    static List<SegmentInstruction> segment(List<JsonNode> nodes) {
+        List<SegmentInstruction> instructions = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            JsonNode node = nodes.get(i);
+            String kind = node.get("kind").textValue();
+            String where = "Instruction " + i + " (" + kind + ")";
+            instructions.add(switch (kind) {
+                case "addIncludedUsers" -> new SegmentInstruction.AddTargets(TargetType.INCLUDED, TargetRef.USER, targetKeys(node, where));
+                case "removeIncludedUsers" -> new SegmentInstruction.RemoveTargets(TargetType.INCLUDED, TargetRef.USER, targetKeys(node, where));
+                case "addExcludedUsers" -> new SegmentInstruction.AddTargets(TargetType.EXCLUDED, TargetRef.USER, targetKeys(node, where));
+                case "removeExcludedUsers" -> new SegmentInstruction.RemoveTargets(TargetType.EXCLUDED, TargetRef.USER, targetKeys(node, where));
+                case "addIncludedTargets" -> new SegmentInstruction.AddTargets(TargetType.INCLUDED, contextKind(node, where), targetKeys(node, where));
+                case "removeIncludedTargets" -> new SegmentInstruction.RemoveTargets(TargetType.INCLUDED, contextKind(node, where), targetKeys(node, where));
+                case "addExcludedTargets" -> new SegmentInstruction.AddTargets(TargetType.EXCLUDED, contextKind(node, where), targetKeys(node, where));
+                case "removeExcludedTargets" -> new SegmentInstruction.RemoveTargets(TargetType.EXCLUDED, contextKind(node, where), targetKeys(node, where));
+                case "updateName" -> new SegmentInstruction.UpdateName(SegmentDetails.name(requiredString(node, "value", where), where));
+                case "updateDescription" -> new SegmentInstruction.UpdateDescription(SegmentDetails.description(requiredString(node, "value", where), where));
+                case "addTags" -> new SegmentInstruction.AddTags(SegmentDetails.tags(stringArray(node, "values", where, true), where));
+                case "removeTags" -> new SegmentInstruction.RemoveTags(stringArray(node, "values", where, true));
+                default -> throw unknownKind(i, kind, SEGMENT_KINDS);
+            });
+        }
+        return instructions;
+    }
+
+    private static ApiError unknownKind(int index, String kind, List<String> supported) {
+        return ApiError.invalid("Instruction " + index + " has the unknown kind \"" + kind + "\". This endpoint supports: "
+                + String.join(", ", supported) + ".");
+    }
+
+    private static TargetType targetType(JsonNode node, String where) {
+        String value = requiredString(node, "targetType", where);
+        return TargetType.fromWire(value).orElseThrow(() -> ApiError.invalid(
+                where + ": \"targetType\" must be \"included\" or \"excluded\", not \"" + value + "\"."));
+    }
+
+    private static String targetKey(JsonNode node, String field, String where) {
+        String key = requiredString(node, field, where);
+        if (!Keys.validTarget(key)) {
+            throw ApiError.invalid(where + ": \"" + field + "\" must be a non-empty string of at most "
+                    + Keys.MAX_TARGET_KEY_BYTES + " UTF-8 bytes.");
+        }
+        return key;
+    }
+
+    private static List<String> targetKeys(JsonNode node, String where) {
+        List<String> keys = stringArray(node, "values", where, true);
+        for (String key : keys) {
+            if (!Keys.validTarget(key)) {
+                throw ApiError.invalid(where + ": every entry of \"values\" must be a non-empty string of at most "
+                        + Keys.MAX_TARGET_KEY_BYTES + " UTF-8 bytes.");
+            }
+        }
+        return keys;
+    }
+
+    private static String contextKind(JsonNode node, String where) {
+        String kind = requiredString(node, "contextKind", where);
+        if (!kind.matches("^[A-Za-z0-9._-]{1,64}$") || kind.equals("kind")) {
+            throw ApiError.invalid(where + ": \"contextKind\" must be 1 to 64 letters, digits, '.', '_' or '-' (and not \"kind\").");
+        }
+        return kind;
+    }
+}

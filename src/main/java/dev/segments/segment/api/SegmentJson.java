@@ -1,0 +1,114 @@
+package dev.segments.segment.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.segments.segment.ExpiringTarget;
+import dev.segments.segment.Segment;
+import dev.segments.segment.SegmentKey;
+import dev.segments.segment.SegmentPatches.InstructionError;
+import dev.segments.segment.TargetType;
+import dev.segments.web.Links;
+import java.util.List;
+import java.util.Map;
+
+/** Segments and their expiring targets as LaunchDarkly's API represents them. */
+final class SegmentJson {
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private SegmentJson() {
+    }
+
+    static String segmentPath(SegmentKey key) {
+        return "/api/v2/segments/" + key.projectKey() + "/" + key.environmentKey() + "/" + key.key();
+    }
+
+    static String expiringUserTargetsPath(SegmentKey key) {
+        return "/api/v2/segments/" + key.projectKey() + "/" + key.key() + "/expiring-user-targets/" + key.environmentKey();
+    }
+
+    static ObjectNode segment(Segment segment) {
+        ObjectNode node = JSON.objectNode();
+        node.put("key", segment.key().key());
+        node.put("name", segment.name());
+        if (segment.description() != null) {
+            node.put("description", segment.description());
+        }
+        strings(node.putArray("tags"), segment.tags());
+        node.put("creationDate", segment.creationDate());
+        node.put("lastModifiedDate", segment.lastModifiedDate());
+        node.put("version", segment.version());
+        node.put("deleted", false);
+        node.put("generation", 1);
+        node.putArray("rules");
+        strings(node.putArray("included"), segment.keys(TargetType.INCLUDED, "user"));
+        strings(node.putArray("excluded"), segment.keys(TargetType.EXCLUDED, "user"));
+        contexts(node.putArray("includedContexts"), segment.contextKeys(TargetType.INCLUDED));
+        contexts(node.putArray("excludedContexts"), segment.contextKeys(TargetType.EXCLUDED));
+        node.put("unbounded", false);
+        node.set("_links", Links.of("self", segmentPath(segment.key())));
+        return node;
+    }
+
+    static ObjectNode segments(List<Segment> segments, SegmentKey listKey) {
+        ObjectNode node = JSON.objectNode();
+        ArrayNode items = node.putArray("items");
+        segments.forEach(s -> items.add(segment(s)));
+        node.put("totalCount", segments.size());
+        node.set("_links", Links.of("self", "/api/v2/segments/" + listKey.projectKey() + "/" + listKey.environmentKey()));
+        return node;
+    }
+
+    /** GET expiring-user-targets: every user schedule of the segment, in date then key order. */
+    static ObjectNode expiringUserTargets(Segment segment) {
+        ObjectNode node = JSON.objectNode();
+        ArrayNode items = node.putArray("items");
+        for (ExpiringTarget schedule : segment.expiringTargets()) {
+            if (schedule.target().isUser()) {
+                items.add(userItem(segment.key(), schedule));
+            }
+        }
+        node.set("_links", Links.of("self", expiringUserTargetsPath(segment.key()), "parent", segmentPath(segment.key())));
+        return node;
+    }
+
+    static ObjectNode expiringUserTargetsPatched(Segment segment, int total, List<InstructionError> errors) {
+        ObjectNode node = expiringUserTargets(segment);
+        node.put("totalInstructions", total);
+        node.put("successfulInstructions", total - errors.size());
+        node.put("failedInstructions", errors.size());
+        ArrayNode list = node.putArray("errors");
+        for (InstructionError error : errors) {
+            list.addObject().put("instructionIndex", error.instructionIndex()).put("message", error.message());
+        }
+        return node;
+    }
+
+    private static ObjectNode userItem(SegmentKey key, ExpiringTarget schedule) {
+        ObjectNode item = JSON.objectNode();
+        item.put("_id", schedule.id());
+        item.put("_version", schedule.version());
+        item.put("expirationDate", schedule.expirationDate());
+        item.put("userKey", schedule.target().key());
+        item.put("targetType", schedule.target().type().wire());
+        ObjectNode resource = item.putObject("_resourceId");
+        resource.put("kind", "segment");
+        resource.put("projectKey", key.projectKey());
+        resource.put("environmentKey", key.environmentKey());
+        resource.put("key", key.key());
+        return item;
+    }
+
+    private static void strings(ArrayNode array, List<String> values) {
+        values.forEach(array::add);
+    }
+
+    private static void contexts(ArrayNode array, Map<String, List<String>> byKind) {
+        byKind.forEach((kind, keys) -> {
+            ObjectNode target = array.addObject();
+            target.put("contextKind", kind);
+            strings(target.putArray("values"), keys);
+        });
+    }
+}

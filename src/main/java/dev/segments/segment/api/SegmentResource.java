@@ -1,0 +1,120 @@
+package dev.segments.segment.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.segments.segment.Edit;
+import dev.segments.segment.Expiry;
+import dev.segments.segment.Revision;
+import dev.segments.segment.Segment;
+import dev.segments.segment.SegmentKey;
+import dev.segments.segment.SegmentPatches;
+import dev.segments.segment.store.SegmentStore;
+import dev.segments.web.ApiError;
+import dev.segments.web.AppClock;
+import dev.segments.web.Caller;
+import dev.segments.web.JsonBody;
+import dev.segments.web.Keys;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.function.Function;
+
+/** Segments: create, list, get, semantic patch, delete. */
+@Path("/api/v2/segments/{projectKey}/{environmentKey}")
+@Produces(MediaType.APPLICATION_JSON)
+public class SegmentResource {
+
+    private final SegmentStore segments;
+    private final SegmentLocator locator;
+    private final AppClock clock;
+    private final Caller caller;
+
+    SegmentResource(SegmentStore segments, SegmentLocator locator, AppClock clock, Caller caller) {
+        this.segments = segments;
+        this.locator = locator;
+        this.clock = clock;
+        this.caller = caller;
+    }
+
+    @POST
+    public Response create(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
+            @HeaderParam("Content-Type") String contentType, byte[] body) {
+        JsonNode json = JsonBody.object(contentType, body);
+        SegmentKey key = SegmentLocator.key(projectKey, environmentKey, Keys.resource("segment",
+                JsonBody.requiredString(json, "key", "The segment")));
+        String where = "The segment";
+        String name = SegmentDetails.name(JsonBody.requiredString(json, "name", where), where);
+        String description = SegmentDetails.description(JsonBody.optionalString(json, "description", where), where);
+        List<String> tags = SegmentDetails.tags(JsonBody.stringArray(json, "tags", where, false), where);
+        if (json.path("unbounded").asBoolean(false)) {
+            throw ApiError.invalid("Big (unbounded) segments are not supported; create a standard segment, which holds up to 15,000 targets.");
+        }
+        locator.requireEnvironment(key.projectKey(), key.environmentKey());
+        Segment segment = Segment.create(key, name, description, tags, clock.millis());
+        segments.create(segment);
+        return Response.status(201).entity(SegmentJson.segment(segment)).build();
+    }
+
+    @GET
+    public JsonNode list(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey) {
+        Keys.resource("project", projectKey);
+        Keys.resource("environment", environmentKey);
+        locator.requireEnvironment(projectKey, environmentKey);
+        long now = clock.millis();
+        List<Segment> current = segments.list(projectKey, environmentKey).stream()
+                .map(stored -> Expiry.carryOut(stored, now).segment())
+                .toList();
+        return SegmentJson.segments(current, new SegmentKey(projectKey, environmentKey, ""));
+    }
+
+    @GET
+    @Path("{segmentKey}")
+    public JsonNode get(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
+            @PathParam("segmentKey") String segmentKey) {
+        SegmentKey key = SegmentLocator.key(projectKey, environmentKey, segmentKey);
+        Segment stored = segments.find(key).orElseThrow(() -> locator.segmentNotFound(key));
+        return SegmentJson.segment(Expiry.carryOut(stored, clock.millis()).segment());
+    }
+
+    @PATCH
+    @Path("{segmentKey}")
+    public JsonNode patch(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
+            @PathParam("segmentKey") String segmentKey, @HeaderParam("Content-Type") String contentType, byte[] body)
+            throws SegmentPatches.Refused {
+        SegmentKey key = SegmentLocator.key(projectKey, environmentKey, segmentKey);
+        JsonNode json = JsonBody.semanticPatch(contentType, body);
+        String bodyEnvironment = JsonBody.requiredString(json, "environmentKey", "A segment semantic patch");
+        if (!bodyEnvironment.equals(environmentKey)) {
+            throw ApiError.invalid("The body's environmentKey \"" + bodyEnvironment + "\" does not match the environment in the path \""
+                    + environmentKey + "\".");
+        }
+        var instructions = Instructions.segment(JsonBody.instructions(json, Instructions.MAX));
+        Edit edit = new Edit(clock.millis(), caller.name(), JsonBody.comment(json), ScheduleIds.INSTANCE);
+        try {
+            Revision revision = segments.update(key, stored -> SegmentPatches.segment(stored, instructions, edit), Function.identity())
+                    .orElseThrow(() -> locator.segmentNotFound(key));
+            return SegmentJson.segment(revision.segment());
+        } catch (SegmentPatches.Refused refused) {
+            throw ApiError.invalid("Instruction " + refused.instructionIndex() + " cannot be applied, so nothing was changed: "
+                    + refused.getMessage());
+        }
+    }
+
+    @DELETE
+    @Path("{segmentKey}")
+    public Response delete(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
+            @PathParam("segmentKey") String segmentKey) {
+        SegmentKey key = SegmentLocator.key(projectKey, environmentKey, segmentKey);
+        if (!segments.delete(key)) {
+            throw locator.segmentNotFound(key);
+        }
+        return Response.noContent().build();
+    }
+}

@@ -1,0 +1,33 @@
+package dev.segments.segment.store;
+
+/**
+ * How big a segment's state may grow in one place. A small segment keeps its targets inline
+ * in its head item, so a change costs one read and one write. A large one spreads them over
+ * 2^n immutable chunk items by hash; a change rewrites only the chunks whose content changed
+ * and then swaps the list of chunk ids in the head with the one conditional write.
+ */
+record Layout(int inlineLimit, int chunkTarget, int chunkLimit) {
+
+    /** Limits in UTF-8 bytes, well inside DynamoDB's 400 KB per item. */
+    static final Layout DEFAULT = new Layout(64 * 1024, 96 * 1024, 256 * 1024);
+
+    /** Whether buckets encoded under the current count are still acceptable. */
+    boolean fits(int buckets, long total, long largest) {
+        if (buckets == 1) {
+            return total <= inlineLimit;
+        }
+        return largest <= chunkLimit && total > inlineLimit / 2;
+    }
+
+    /** A bucket count to start from for this much data; callers double it while a bucket is too big. */
+    int bucketsFor(long total) {
+        if (total <= inlineLimit) {
+            return 1;
+        }
+        int buckets = 2;
+        while ((long) buckets * chunkTarget < total) {
+            buckets *= 2;
+        }
+        return buckets;
+    }
+}

@@ -1,0 +1,395 @@
+package dev.segments.segment.store;
+
+import static dev.segments.dynamo.Attributes.key;
+import static dev.segments.dynamo.Attributes.n;
+import static dev.segments.dynamo.Attributes.number;
+import static dev.segments.dynamo.Attributes.s;
+import static dev.segments.dynamo.Attributes.string;
+import static dev.segments.dynamo.Attributes.stringList;
+import static dev.segments.dynamo.Attributes.strings;
+
+import dev.segments.dynamo.Table;
+import dev.segments.segment.Change;
+import dev.segments.segment.ExpiringTarget;
+import dev.segments.segment.Revision;
+import dev.segments.segment.Segment;
+import dev.segments.segment.SegmentKey;
+import dev.segments.segment.TargetRef;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * Segments in DynamoDB.
+ *
+ * <ul>
+ * <li>Head: {@code pk = SEGMENTS#<project>#<environment>}, {@code sk = <segment>}. Details,
+ * {@code version}, {@code incarnation} (new for every create, so a re-created segment never
+ * sees its predecessor's items), the bucket count, either the targets inline ({@code data})
+ * or the ids of the chunks that hold them ({@code chunks}), recent {@code history}, and the
+ * due-index attributes while a removal is scheduled.</li>
+ * <li>Chunk: {@code pk = CHUNK#<project>#<environment>#<segment>}, {@code sk = <uuid>}. Never
+ * changed once written; given a {@code ttl} when no head refers to it any more.</li>
+ * <li>History archive: {@code pk = HISTORY#<project>#<environment>#<segment>},
+ * {@code sk = <incarnation>#<first version>}: older changes moved out of the head.</li>
+ * </ul>
+ *
+ * Every change commits with one PutItem of the head conditioned on the version and incarnation
+ * it was computed from. Chunks and archives are written before it and are invisible until it
+ * succeeds, so a failure at any point leaves the segment as it was.
+ */
+@ApplicationScoped
+public class SegmentStore {
+
+    /** Retries of a lost race before giving up with {@link WriteConflict}. */
+    static final int MAX_ATTEMPTS = 12;
+    /** History kept in the head before it moves to an archive item. */
+    static final int HISTORY_IN_HEAD = 20;
+    static final int HISTORY_BYTES_IN_HEAD = 24 * 1024;
+    static final int DUE_SHARDS = 16;
+    /** How long readers that loaded an old head may still fetch its chunks. */
+    static final long SUPERSEDED_GRACE_SECONDS = 3600;
+
+    private static final Logger LOG = Logger.getLogger(SegmentStore.class);
+
+    private final DynamoDbClient db;
+    private final String table;
+    private final Layout layout = Layout.DEFAULT;
+
+    public SegmentStore(Table table) {
+        this.db = table.client();
+        this.table = table.name();
+    }
+
+    /** A segment as the store read it, with what a write needs to know about its items. */
+    record Stored(Segment segment, String incarnation, List<String> chunkIds, List<String> buckets, List<Change> history) {
+    }
+
+    /** A function of the stored segment that may refuse with a checked exception. */
+    @FunctionalInterface
+    public interface Mutation<T, X extends Exception> {
+        T apply(Segment stored) throws X;
+    }
+
+    public Optional<Segment> find(SegmentKey key) {
+        return load(key).map(Stored::segment);
+    }
+
+    public List<Segment> list(String projectKey, String environmentKey) {
+        List<Segment> segments = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = db.query(q -> q.tableName(table).consistentRead(true)
+                    .keyConditionExpression("pk = :pk")
+                    .expressionAttributeValues(Map.of(":pk", s(headPk(projectKey, environmentKey))))
+                    .exclusiveStartKey(from));
+            for (Map<String, AttributeValue> head : page.items()) {
+                segments.add(fromHead(head).segment());
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return segments;
+    }
+
+    /** Creates the segment; {@link AlreadyExists} if one with its key exists. */
+    public void create(Segment segment) {
+        SegmentKey key = segment.key();
+        Stored empty = new Stored(segment, UUID.randomUUID().toString(), List.of(), List.of("[]"), List.of());
+        Map<String, AttributeValue> head = head(empty.segment(), empty.incarnation(), 1, List.of(), "[]", List.of());
+        try {
+            db.putItem(p -> p.tableName(table).item(head).conditionExpression("attribute_not_exists(pk)"));
+        } catch (ConditionalCheckFailedException exists) {
+            throw new AlreadyExists("A segment with key \"" + key.key() + "\" already exists in environment \""
+                    + key.environmentKey() + "\" of project \"" + key.projectKey() + "\". Choose another key.");
+        }
+    }
+
+    /** Deletes the segment and, with it, its schedules. False if there was none. */
+    public boolean delete(SegmentKey key) {
+        Map<String, AttributeValue> old;
+        try {
+            old = db.deleteItem(d -> d.tableName(table).key(key(headPk(key), key.key()))
+                    .conditionExpression("attribute_exists(pk)")
+                    .returnValues("ALL_OLD")).attributes();
+        } catch (ConditionalCheckFailedException missing) {
+            return false;
+        }
+        retire(key, stringList(old, "chunks"));
+        return true;
+    }
+
+    /**
+     * Applies {@code mutation} to the stored segment and commits the revision it yields, if that
+     * changed anything. On a lost race it reads again and re-applies, with jittered backoff.
+     * Empty if the segment does not exist.
+     */
+    public <T, X extends Exception> Optional<T> update(SegmentKey key, Mutation<T, X> mutation,
+            Function<T, Revision> revisionOf) throws X {
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            Optional<Stored> loaded = load(key);
+            if (loaded.isEmpty()) {
+                return Optional.empty();
+            }
+            T result = mutation.apply(loaded.get().segment());
+            Revision revision = revisionOf.apply(result);
+            if (!revision.changed() || commit(loaded.get(), revision)) {
+                return Optional.of(result);
+            }
+            backOff(attempt);
+        }
+        throw new WriteConflict("The segment \"" + key.key() + "\" kept changing under concurrent writers, and "
+                + MAX_ATTEMPTS + " attempts to apply this request lost the race. Nothing was changed; try again.");
+    }
+
+    private Optional<Stored> load(SegmentKey key) {
+        Map<String, AttributeValue> head = db.getItem(g -> g.tableName(table).consistentRead(true)
+                .key(key(headPk(key), key.key()))).item();
+        if (head == null || head.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(fromHead(head));
+    }
+
+    private Stored fromHead(Map<String, AttributeValue> head) {
+        SegmentKey key = keyOf(head);
+        List<String> chunkIds = stringList(head, "chunks");
+        List<String> buckets = chunkIds.isEmpty() ? List.of(string(head, "data")) : readChunks(key, chunkIds);
+        Set<TargetRef> targets = new HashSet<>();
+        Map<TargetRef, ExpiringTarget> schedules = new HashMap<>();
+        buckets.forEach(bucket -> SegmentCodec.decodeTargets(bucket, targets, schedules));
+        Segment segment = new Segment(key, string(head, "name"), string(head, "description"), stringList(head, "tags"),
+                number(head, "creationDate"), number(head, "lastModifiedDate"), number(head, "version"), targets, schedules);
+        return new Stored(segment, string(head, "incarnation"), chunkIds, buckets,
+                SegmentCodec.decodeHistory(string(head, "history")));
+    }
+
+    private List<String> readChunks(SegmentKey key, List<String> chunkIds) {
+        Map<String, String> byId = new HashMap<>();
+        List<Map<String, AttributeValue>> pending = new ArrayList<>();
+        for (String id : chunkIds) {
+            pending.add(key(chunkPk(key), id));
+        }
+        int round = 0;
+        while (!pending.isEmpty()) {
+            // BatchGetItem takes at most 100 keys a call.
+            List<Map<String, AttributeValue>> batch = new ArrayList<>(pending.subList(0, Math.min(100, pending.size())));
+            pending.subList(0, batch.size()).clear();
+            BatchGetItemResponse response = db.batchGetItem(b -> b.requestItems(
+                    Map.of(table, KeysAndAttributes.builder().keys(batch).consistentRead(true).build())));
+            for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
+                byId.put(string(item, "sk"), string(item, "data"));
+            }
+            KeysAndAttributes unprocessed = response.unprocessedKeys().get(table);
+            if (unprocessed != null && unprocessed.hasKeys()) {
+                pending.addAll(unprocessed.keys());
+                backOff(++round);
+            }
+        }
+        List<String> buckets = new ArrayList<>(chunkIds.size());
+        for (String id : chunkIds) {
+            String data = byId.get(id);
+            if (data == null) {
+                throw new IllegalStateException("Segment " + key + " refers to chunk " + id + ", which is missing");
+            }
+            buckets.add(data);
+        }
+        return buckets;
+    }
+
+    /** Writes the revision; false if another writer committed first. */
+    private boolean commit(Stored stored, Revision revision) {
+        Segment segment = revision.segment();
+        SegmentKey key = segment.key();
+        int bucketCount = stored.chunkIds().isEmpty() ? 1 : stored.chunkIds().size();
+        List<String> buckets = SegmentCodec.encodeBuckets(segment, bucketCount);
+        if (!layout.fits(bucketCount, total(buckets), largest(buckets))) {
+            bucketCount = layout.bucketsFor(total(buckets));
+            buckets = SegmentCodec.encodeBuckets(segment, bucketCount);
+            while (bucketCount > 1 && largest(buckets) > layout.chunkLimit()) {
+                bucketCount *= 2;
+                buckets = SegmentCodec.encodeBuckets(segment, bucketCount);
+            }
+        }
+
+        List<WriteRequest> writes = new ArrayList<>();
+        List<String> chunkIds = new ArrayList<>();
+        List<String> written = new ArrayList<>();
+        if (bucketCount > 1) {
+            boolean sameLayout = stored.chunkIds().size() == bucketCount;
+            for (int i = 0; i < bucketCount; i++) {
+                if (sameLayout && buckets.get(i).equals(stored.buckets().get(i))) {
+                    chunkIds.add(stored.chunkIds().get(i));
+                } else {
+                    String id = UUID.randomUUID().toString();
+                    Map<String, AttributeValue> chunk = key(chunkPk(key), id);
+                    chunk.put("data", s(buckets.get(i)));
+                    writes.add(put(chunk));
+                    chunkIds.add(id);
+                    written.add(id);
+                }
+            }
+        }
+
+        List<Change> history = new ArrayList<>(stored.history());
+        history.addAll(revision.changes());
+        if (history.size() > HISTORY_IN_HEAD || utf8(SegmentCodec.encodeHistory(history)) > HISTORY_BYTES_IN_HEAD) {
+            // Only committed changes move out, under a key fixed by their first version, so a
+            // racing writer that moves the same ones writes the same item.
+            if (!stored.history().isEmpty()) {
+                Map<String, AttributeValue> archive = key(historyPk(key),
+                        stored.incarnation() + "#" + String.format("%020d", stored.history().get(0).version()));
+                archive.put("changes", s(SegmentCodec.encodeHistory(stored.history())));
+                writes.add(put(archive));
+            }
+            history = new ArrayList<>(revision.changes());
+        }
+        writeAll(writes);
+
+        Map<String, AttributeValue> head = head(segment, stored.incarnation(), bucketCount, chunkIds,
+                bucketCount == 1 ? buckets.get(0) : null, history);
+        try {
+            db.putItem(p -> p.tableName(table).item(head)
+                    .conditionExpression("version = :version AND incarnation = :incarnation")
+                    .expressionAttributeValues(Map.of(
+                            ":version", n(stored.segment().version()),
+                            ":incarnation", s(stored.incarnation()))));
+        } catch (ConditionalCheckFailedException lost) {
+            retire(key, written);
+            return false;
+        }
+        List<String> superseded = new ArrayList<>(stored.chunkIds());
+        superseded.removeAll(chunkIds);
+        retire(key, superseded);
+        return true;
+    }
+
+    private Map<String, AttributeValue> head(Segment segment, String incarnation, int bucketCount, List<String> chunkIds,
+            String inlineData, List<Change> history) {
+        SegmentKey key = segment.key();
+        Map<String, AttributeValue> head = new LinkedHashMap<>(key(headPk(key), key.key()));
+        head.put("project", s(key.projectKey()));
+        head.put("environment", s(key.environmentKey()));
+        head.put("name", s(segment.name()));
+        if (segment.description() != null) {
+            head.put("description", s(segment.description()));
+        }
+        head.put("tags", strings(segment.tags()));
+        head.put("creationDate", n(segment.creationDate()));
+        head.put("lastModifiedDate", n(segment.lastModifiedDate()));
+        head.put("version", n(segment.version()));
+        head.put("incarnation", s(incarnation));
+        head.put("buckets", n(bucketCount));
+        if (inlineData != null) {
+            head.put("data", s(inlineData));
+        } else {
+            head.put("chunks", strings(chunkIds));
+        }
+        head.put("history", s(SegmentCodec.encodeHistory(history)));
+        segment.nextExpiry().ifPresent(due -> {
+            head.put(Table.DUE_SHARD, s("due#" + Math.floorMod((headPk(key) + key.key()).hashCode(), DUE_SHARDS)));
+            head.put(Table.DUE_AT, n(Math.floorDiv(due, 1000L)));
+        });
+        return head;
+    }
+
+    private void writeAll(List<WriteRequest> writes) {
+        List<WriteRequest> pending = new ArrayList<>(writes);
+        int round = 0;
+        while (!pending.isEmpty()) {
+            // BatchWriteItem takes at most 25 items a call.
+            List<WriteRequest> batch = new ArrayList<>(pending.subList(0, Math.min(25, pending.size())));
+            pending.subList(0, batch.size()).clear();
+            BatchWriteItemResponse response = db.batchWriteItem(b -> b.requestItems(Map.of(table, batch)));
+            List<WriteRequest> unprocessed = response.unprocessedItems().get(table);
+            if (unprocessed != null && !unprocessed.isEmpty()) {
+                pending.addAll(unprocessed);
+                backOff(++round);
+            }
+        }
+    }
+
+    /** Lets DynamoDB delete chunks no head refers to, after readers of the old head are done. */
+    private void retire(SegmentKey key, List<String> chunkIds) {
+        long expiresAt = System.currentTimeMillis() / 1000 + SUPERSEDED_GRACE_SECONDS;
+        for (String id : chunkIds) {
+            try {
+                db.updateItem(u -> u.tableName(table).key(key(chunkPk(key), id))
+                        .updateExpression("SET #ttl = :ttl")
+                        .conditionExpression("attribute_exists(pk)")
+                        .expressionAttributeNames(Map.of("#ttl", Table.TTL))
+                        .expressionAttributeValues(Map.of(":ttl", n(expiresAt))));
+            } catch (SdkException e) {
+                // Only cleanup: an unretired chunk costs storage, never correctness.
+                LOG.warnf("Could not retire chunk %s of segment %s: %s", id, key.key(), e.getMessage());
+            }
+        }
+    }
+
+    private static WriteRequest put(Map<String, AttributeValue> item) {
+        return WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build();
+    }
+
+    private static void backOff(int attempt) {
+        long cap = Math.min(200, 5L << Math.min(attempt, 6));
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, cap + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while retrying a segment write", e);
+        }
+    }
+
+    private static long total(List<String> buckets) {
+        return buckets.stream().mapToLong(SegmentStore::utf8).sum();
+    }
+
+    private static long largest(List<String> buckets) {
+        return buckets.stream().mapToLong(SegmentStore::utf8).max().orElse(0);
+    }
+
+    private static long utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    private static SegmentKey keyOf(Map<String, AttributeValue> head) {
+        return new SegmentKey(string(head, "project"), string(head, "environment"), string(head, "sk"));
+    }
+
+    static String headPk(String projectKey, String environmentKey) {
+        return "SEGMENTS#" + projectKey + "#" + environmentKey;
+    }
+
+    static String headPk(SegmentKey key) {
+        return headPk(key.projectKey(), key.environmentKey());
+    }
+
+    private static String chunkPk(SegmentKey key) {
+        return "CHUNK#" + key.projectKey() + "#" + key.environmentKey() + "#" + key.key();
+    }
+
+    private static String historyPk(SegmentKey key) {
+        return "HISTORY#" + key.projectKey() + "#" + key.environmentKey() + "#" + key.key();
+    }
+}

@@ -1,0 +1,91 @@
+package dev.segments.token;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.segments.web.ApiError;
+import dev.segments.web.AppClock;
+import dev.segments.web.Caller;
+import dev.segments.web.JsonBody;
+import dev.segments.web.Links;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.UUID;
+
+/** Access tokens: the secret is shown once, on creation; afterwards only its last four characters. */
+@Path("/api/v2/tokens")
+@Produces(MediaType.APPLICATION_JSON)
+public class TokenResource {
+
+    private final TokenStore tokens;
+    private final AppClock clock;
+    private final Caller caller;
+
+    TokenResource(TokenStore tokens, AppClock clock, Caller caller) {
+        this.tokens = tokens;
+        this.clock = clock;
+        this.caller = caller;
+    }
+
+    @POST
+    public Response create(@HeaderParam("Content-Type") String contentType, byte[] body) {
+        JsonNode json = JsonBody.object(contentType, body);
+        String name = JsonBody.requiredString(json, "name", "The token");
+        if (name.isBlank() || name.length() > 256) {
+            throw ApiError.invalid("The token's \"name\" must be 1 to 256 characters long.");
+        }
+        String roleName = JsonBody.optionalString(json, "role", "The token");
+        Role role = Role.fromWire(roleName == null ? "reader" : roleName).orElseThrow(() -> ApiError.invalid(
+                "The token's \"role\" must be \"reader\", \"writer\" or \"admin\", not \"" + roleName + "\"."));
+        String secret = TokenSecrets.generate();
+        AccessToken token = new AccessToken(UUID.randomUUID().toString().replace("-", "").substring(0, 24), name, role,
+                TokenSecrets.hash(secret), secret.substring(secret.length() - 4), clock.millis(), caller.id());
+        tokens.create(token);
+        ObjectNode rep = representation(token);
+        rep.put("token", secret);
+        return Response.status(201).entity(rep).build();
+    }
+
+    @GET
+    public JsonNode list() {
+        ObjectNode rep = JsonNodeFactory.instance.objectNode();
+        ArrayNode items = rep.putArray("items");
+        var all = tokens.list();
+        all.forEach(t -> items.add(representation(t)));
+        rep.put("totalCount", all.size());
+        rep.set("_links", Links.of("self", "/api/v2/tokens"));
+        return rep;
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Response delete(@PathParam("id") String id) {
+        if (!tokens.delete(id)) {
+            throw ApiError.notFound("Access token \"" + id + "\" not found.");
+        }
+        return Response.noContent().build();
+    }
+
+    private static ObjectNode representation(AccessToken token) {
+        ObjectNode rep = JsonNodeFactory.instance.objectNode();
+        rep.put("_id", token.id());
+        rep.put("name", token.name());
+        rep.put("role", token.role().wire());
+        rep.put("token", token.lastFour());
+        rep.put("creationDate", token.creationDate());
+        rep.put("lastModified", token.creationDate());
+        rep.put("ownerId", token.ownerId());
+        rep.put("memberId", token.ownerId());
+        rep.put("serviceToken", true);
+        rep.set("_links", Links.of("self", "/api/v2/tokens/" + token.id(), "parent", "/api/v2/tokens"));
+        return rep;
+    }
+}

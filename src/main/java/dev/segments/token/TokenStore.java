@@ -1,0 +1,80 @@
+package dev.segments.token;
+
+import static dev.segments.dynamo.Attributes.key;
+import static dev.segments.dynamo.Attributes.n;
+import static dev.segments.dynamo.Attributes.number;
+import static dev.segments.dynamo.Attributes.s;
+import static dev.segments.dynamo.Attributes.string;
+
+import dev.segments.dynamo.Table;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/**
+ * Tokens in DynamoDB: {@code pk = TOKENS}, {@code sk = <SHA-256 of the secret>}, so a request's
+ * token is found with one strongly consistent GetItem and a deleted token fails at once.
+ */
+@ApplicationScoped
+public class TokenStore {
+
+    private static final String PK = "TOKENS";
+
+    private final DynamoDbClient db;
+    private final String table;
+
+    public TokenStore(Table table) {
+        this.db = table.client();
+        this.table = table.name();
+    }
+
+    public void create(AccessToken token) {
+        Map<String, AttributeValue> item = key(PK, token.hash());
+        item.put("id", s(token.id()));
+        item.put("name", s(token.name()));
+        item.put("role", s(token.role().wire()));
+        item.put("lastFour", s(token.lastFour()));
+        item.put("creationDate", n(token.creationDate()));
+        item.put("ownerId", s(token.ownerId()));
+        db.putItem(p -> p.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
+    }
+
+    public Optional<AccessToken> findByHash(String hash) {
+        Map<String, AttributeValue> item = db.getItem(g -> g.tableName(table).consistentRead(true).key(key(PK, hash))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
+    }
+
+    public List<AccessToken> list() {
+        List<AccessToken> tokens = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = db.query(q -> q.tableName(table).consistentRead(true)
+                    .keyConditionExpression("pk = :pk")
+                    .expressionAttributeValues(Map.of(":pk", s(PK)))
+                    .exclusiveStartKey(from));
+            page.items().forEach(item -> tokens.add(fromItem(item)));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        tokens.sort(Comparator.comparingLong(AccessToken::creationDate).thenComparing(AccessToken::id));
+        return tokens;
+    }
+
+    /** Deletes the token with this id; false if there is none. */
+    public boolean delete(String id) {
+        Optional<AccessToken> token = list().stream().filter(t -> t.id().equals(id)).findFirst();
+        token.ifPresent(t -> db.deleteItem(d -> d.tableName(table).key(key(PK, t.hash()))));
+        return token.isPresent();
+    }
+
+    private static AccessToken fromItem(Map<String, AttributeValue> item) {
+        return new AccessToken(string(item, "id"), string(item, "name"), Role.fromWire(string(item, "role")).orElseThrow(),
+                string(item, "sk"), string(item, "lastFour"), number(item, "creationDate"), string(item, "ownerId"));
+    }
+}

@@ -1,0 +1,70 @@
+package dev.segments.web;
+
+import dev.segments.token.Role;
+import dev.segments.token.TokenSecrets;
+import dev.segments.token.TokenStore;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * Authenticates every request before anything else runs, then checks the role against the
+ * method and path: readers only read, token management needs an admin. The token itself is
+ * never logged or kept; only its hash is compared.
+ */
+public class Authentication {
+
+    static final String BOOTSTRAP_ID = "bootstrap";
+
+    @Inject
+    TokenStore tokens;
+
+    @Inject
+    Caller caller;
+
+    @ConfigProperty(name = "segments.bootstrap-admin-token")
+    Optional<String> bootstrapToken;
+
+    @ServerRequestFilter(priority = 100)
+    public void authenticate(ContainerRequestContext request) {
+        String secret = secret(request.getHeaderString("Authorization"));
+        String hash = TokenSecrets.hash(secret);
+        if (bootstrapToken.filter(b -> !b.isBlank()).map(b -> TokenSecrets.sameHash(hash, TokenSecrets.hash(b))).orElse(false)) {
+            caller.set(BOOTSTRAP_ID, "bootstrap admin", Role.ADMIN);
+        } else {
+            var token = tokens.findByHash(hash)
+                    .filter(t -> TokenSecrets.sameHash(t.hash(), hash))
+                    .orElseThrow(() -> ApiError.unauthorized(
+                            "The access token is not valid: it is unknown or was deleted. Create a token and send it in the Authorization header."));
+            caller.set(token.id(), token.name(), token.role());
+        }
+        Role needed = needed(request.getMethod(), request.getUriInfo().getPath());
+        if (!caller.role().atLeast(needed)) {
+            throw ApiError.forbidden("This token's role (" + caller.role().wire() + ") does not allow this request; it needs a "
+                    + needed.wire() + " token.");
+        }
+    }
+
+    private static String secret(String header) {
+        if (header == null || header.isBlank()) {
+            throw ApiError.unauthorized("No access token: send one in the Authorization header.");
+        }
+        String secret = header.strip();
+        if (secret.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            secret = secret.substring(7).strip();
+        }
+        if (secret.isEmpty() || secret.length() > 200) {
+            throw ApiError.unauthorized("The Authorization header does not hold an access token.");
+        }
+        return secret;
+    }
+
+    private static Role needed(String method, String path) {
+        if (path.startsWith("/api/v2/tokens")) {
+            return Role.ADMIN;
+        }
+        return "GET".equals(method) || "HEAD".equals(method) ? Role.READER : Role.WRITER;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.segments.web;
+
+import dev.segments.token.Role;
+import jakarta.enterprise.context.RequestScoped;
+
+/** The authenticated caller of the current request. */
+@RequestScoped
+public class Caller {
+
+    private String name;
+    private String id;
+    private Role role;
+
+    void set(String id, String name, Role role) {
+        this.id = id;
+        this.name = name;
+        this.role = role;
+    }
+
+    /** The token's name: what history records as the author of a change. */
+    public String name() {
+        return name;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Role role() {
+        return role;
+    }
+}
