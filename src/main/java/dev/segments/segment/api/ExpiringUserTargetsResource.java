@@ -22,9 +22,11 @@ import jakarta.ws.rs.core.MediaType;
  * The expiring user targets of a segment. Note the path: the segment key comes before the
  * environment key here, unlike the segment resource itself.
  */
-@Path("/api/v2/segments/{projectKey}/{segmentKey}/expiring-user-targets/{environmentKey}")
+@Path("/api/v2/segments")
 @Produces(MediaType.APPLICATION_JSON)
 public class ExpiringUserTargetsResource {
+
+    static final String PATH = "{projectKey}/{segmentKey}/expiring-user-targets/{environmentKey}";
 
     private final SegmentStore segments;
     private final SegmentLocator locator;
@@ -39,6 +41,7 @@ public class ExpiringUserTargetsResource {
     }
 
     @GET
+    @Path(PATH)
     public JsonNode get(@PathParam("projectKey") String projectKey, @PathParam("segmentKey") String segmentKey,
             @PathParam("environmentKey") String environmentKey) {
         SegmentKey key = SegmentLocator.key(projectKey, environmentKey, segmentKey);
@@ -47,6 +50,7 @@ public class ExpiringUserTargetsResource {
     }
 
     @PATCH
+    @Path(PATH)
     public JsonNode patch(@PathParam("projectKey") String projectKey, @PathParam("segmentKey") String segmentKey,
             @PathParam("environmentKey") String environmentKey, @HeaderParam("Content-Type") String contentType, byte[] body) {
         SegmentKey key = SegmentLocator.key(projectKey, environmentKey, segmentKey);

@@ -27,7 +27,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /** Segments: create, list, get, semantic patch, delete. */
-@Path("/api/v2/segments/{projectKey}/{environmentKey}")
+@Path("/api/v2/segments")
 @Produces(MediaType.APPLICATION_JSON)
 public class SegmentResource {
 
@@ -44,6 +44,7 @@ public class SegmentResource {
     }
 
     @POST
+    @Path("{projectKey}/{environmentKey}")
     public Response create(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
             @HeaderParam("Content-Type") String contentType, byte[] body) {
         JsonNode json = JsonBody.object(contentType, body);
@@ -63,6 +64,7 @@ public class SegmentResource {
     }
 
     @GET
+    @Path("{projectKey}/{environmentKey}")
     public JsonNode list(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey) {
         Keys.resource("project", projectKey);
         Keys.resource("environment", environmentKey);
@@ -75,7 +77,7 @@ public class SegmentResource {
     }
 
     @GET
-    @Path("{segmentKey}")
+    @Path("{projectKey}/{environmentKey}/{segmentKey}")
     public JsonNode get(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
             @PathParam("segmentKey") String segmentKey) {
         SegmentKey key = SegmentLocator.key(projectKey, environmentKey, segmentKey);
@@ -84,7 +86,7 @@ public class SegmentResource {
     }
 
     @PATCH
-    @Path("{segmentKey}")
+    @Path("{projectKey}/{environmentKey}/{segmentKey}")
     public JsonNode patch(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
             @PathParam("segmentKey") String segmentKey, @HeaderParam("Content-Type") String contentType, byte[] body)
             throws SegmentPatches.Refused {
@@ -108,7 +110,7 @@ public class SegmentResource {
     }
 
     @DELETE
-    @Path("{segmentKey}")
+    @Path("{projectKey}/{environmentKey}/{segmentKey}")
     public Response delete(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
             @PathParam("segmentKey") String segmentKey) {
         SegmentKey key = SegmentLocator.key(projectKey, environmentKey, segmentKey);
