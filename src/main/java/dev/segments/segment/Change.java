@@ -1,5 +1,6 @@
 package dev.segments.segment;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -10,8 +11,15 @@ import java.util.List;
 public record Change(long version, long at, String actor, String comment, List<String> effects) {
 
     public static final String SERVICE = "service";
+    /** Effect lines kept per change; a change touching thousands of targets is summarised. */
+    public static final int MAX_EFFECTS = 50;
 
     public Change {
+        if (effects.size() > MAX_EFFECTS) {
+            List<String> kept = new ArrayList<>(effects.subList(0, MAX_EFFECTS - 1));
+            kept.add("… and " + (effects.size() - kept.size()) + " more changes of the same request");
+            effects = kept;
+        }
         effects = List.copyOf(effects);
     }
 }

@@ -192,4 +192,14 @@ class SegmentPatchesTest {
         assertEquals(List.of("k"), after.keys(TargetType.INCLUDED, "user"));
         assertEquals(List.of("k"), after.keys(TargetType.EXCLUDED, "org"));
     }
+
+    @Test
+    void aChangeTouchingManyTargetsKeepsABoundedSummary() throws Exception {
+        List<String> many = java.util.stream.IntStream.range(0, 500).mapToObj(i -> "k" + i).toList();
+        Revision revision = SegmentPatches.segment(segmentWith(), List.of(new AddTargets(TargetType.INCLUDED, "user", many)), edit(NOW));
+        List<String> effects = revision.changes().get(0).effects();
+        assertEquals(Change.MAX_EFFECTS, effects.size());
+        assertTrue(effects.get(Change.MAX_EFFECTS - 1).contains("451 more"), effects.get(Change.MAX_EFFECTS - 1));
+        assertEquals(500, revision.segment().targets().size());
+    }
 }

@@ -9,7 +9,7 @@ package dev.segments.segment.store;
 record Layout(int inlineLimit, int chunkTarget, int chunkLimit) {
 
     /** Limits in UTF-8 bytes, well inside DynamoDB's 400 KB per item. */
-    static final Layout DEFAULT = new Layout(64 * 1024, 96 * 1024, 256 * 1024);
+    static final Layout DEFAULT = new Layout(64 * 1024, 32 * 1024, 96 * 1024);
 
     /** Whether buckets encoded under the current count are still acceptable. */
     boolean fits(int buckets, long total, long largest) {

@@ -1,0 +1,56 @@
+package dev.segments.dynamo;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+
+/**
+ * Counts DynamoDB requests by operation, and the bytes of their request bodies, as the SDK
+ * sends them. Benchmarks and tests read it to show what an API call costs in store requests.
+ */
+public class RequestCounter implements ExecutionInterceptor {
+
+    private static final Map<String, AtomicLong> REQUESTS = new ConcurrentHashMap<>();
+    private static final Map<String, AtomicLong> BYTES = new ConcurrentHashMap<>();
+
+    @Override
+    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+        String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        REQUESTS.computeIfAbsent(operation, k -> new AtomicLong()).incrementAndGet();
+        long size = context.requestBody().flatMap(body -> body.optionalContentLength()).orElse(0L);
+        BYTES.computeIfAbsent(operation, k -> new AtomicLong()).addAndGet(size);
+    }
+
+    /** Requests sent so far, by operation. Includes SDK retries: each attempt is a request. */
+    public static Map<String, Long> requests() {
+        return snapshot(REQUESTS);
+    }
+
+    /** Request body bytes sent so far, by operation. */
+    public static Map<String, Long> bytes() {
+        return snapshot(BYTES);
+    }
+
+    /** What happened between two snapshots. */
+    public static Map<String, Long> since(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> delta = new TreeMap<>();
+        after.forEach((op, count) -> {
+            long d = count - before.getOrDefault(op, 0L);
+            if (d != 0) {
+                delta.put(op, d);
+            }
+        });
+        return delta;
+    }
+
+    private static Map<String, Long> snapshot(Map<String, AtomicLong> counters) {
+        Map<String, Long> copy = new TreeMap<>();
+        counters.forEach((op, count) -> copy.put(op, count.get()));
+        return copy;
+    }
+}

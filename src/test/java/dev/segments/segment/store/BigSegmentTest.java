@@ -1,0 +1,111 @@
+package dev.segments.segment.store;
+
+import static dev.segments.testing.Api.admin;
+import static dev.segments.testing.Api.segmentWithUsers;
+import static dev.segments.testing.Api.update;
+import static dev.segments.testing.Api.version;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.segments.dynamo.RequestCounter;
+import dev.segments.segment.Edit;
+import dev.segments.segment.ExpiringTargetInstruction;
+import dev.segments.segment.SegmentKey;
+import dev.segments.segment.SegmentPatches;
+import dev.segments.segment.SegmentPatches.PartialOutcome;
+import dev.segments.segment.TargetRef;
+import dev.segments.segment.TargetType;
+import dev.segments.testing.Api;
+import dev.segments.testing.Api.Fixture;
+import dev.segments.testing.Dynalite;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A segment at LaunchDarkly's limit for standard segments: 15,000 included users, each with a
+ * scheduled removal. Its state is several times what one DynamoDB item holds, so it lives in
+ * chunks; a PATCH that touches one user must rewrite only the chunk that user is in.
+ */
+@QuarkusTest
+@QuarkusTestResource(Dynalite.class)
+class BigSegmentTest {
+
+    static final int USERS = 15_000;
+
+    @Inject
+    SegmentStore store;
+
+    @Test
+    void fifteenThousandScheduledUsersAndAPatchRewritesOnlyWhatChanged() {
+        Fixture f = segmentWithUsers();
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < USERS; i++) {
+            users.add(String.format("user-%05d@example.com", i));
+        }
+        // Through the API, 1,500 users a request.
+        for (int from = 0; from < USERS; from += 1500) {
+            admin().contentType(Api.SEMANTIC_PATCH).body(Map.of("environmentKey", f.environment(), "instructions",
+                    List.of(Map.of("kind", "addIncludedUsers", "values", users.subList(from, from + 1500)))))
+                    .patch(f.segmentPath()).then().statusCode(200);
+        }
+        // The API takes 250 instructions a request; to keep the test short the 15,000 schedules go
+        // in as one revision through the same store and core the API uses.
+        long base = System.currentTimeMillis() + 86_400_000L;
+        List<ExpiringTargetInstruction> schedules = new ArrayList<>();
+        for (int i = 0; i < USERS; i++) {
+            schedules.add(new ExpiringTargetInstruction.Add(new TargetRef(TargetType.INCLUDED, "user", users.get(i)), base + i));
+        }
+        AtomicInteger ids = new AtomicInteger();
+        Edit edit = new Edit(System.currentTimeMillis(), "test", null, () -> String.format("%024x", ids.incrementAndGet()));
+        PartialOutcome seeded = store.update(new SegmentKey(f.project(), f.environment(), f.segment()),
+                stored -> SegmentPatches.expiringTargets(stored, schedules, edit), PartialOutcome::revision).orElseThrow();
+        assertEquals(List.of(), seeded.errors());
+
+        JsonPath all = admin().get(f.expiringPath()).then().statusCode(200).extract().jsonPath();
+        assertEquals(USERS, all.getList("items").size());
+        assertEquals(users.get(0), all.getString("items[0].userKey"));
+        assertEquals(users.get(USERS - 1), all.getString("items[" + (USERS - 1) + "].userKey"));
+        admin().get(f.segmentPath()).then().statusCode(200).body("included.size()", equalTo(USERS));
+
+        long version = version(f);
+        Map<String, Long> requestsBefore = RequestCounter.requests();
+        Map<String, Long> bytesBefore = RequestCounter.bytes();
+        admin().contentType(Api.SEMANTIC_PATCH)
+                .body(Map.of("instructions", List.of(update(users.get(7), base + 1_000_000, version))))
+                .patch(f.expiringPath()).then().statusCode(200)
+                .body("errors", empty())
+                .body("items.size()", equalTo(USERS));
+        Map<String, Long> requests = RequestCounter.since(requestsBefore, RequestCounter.requests());
+        Map<String, Long> bytes = RequestCounter.since(bytesBefore, RequestCounter.bytes());
+        System.out.println("PATCH of 1 user on a 15,000-user segment: requests " + requests + ", request bytes " + bytes);
+
+        assertEquals(1L, requests.get("BatchWriteItem"), "one batch: the one chunk that changed");
+        assertEquals(1L, requests.get("PutItem"), "one conditional write of the head");
+        long written = bytes.get("BatchWriteItem") + bytes.get("PutItem");
+        long read = store.find(new SegmentKey(f.project(), f.environment(), f.segment())).orElseThrow().targets().size();
+        assertEquals(USERS, read);
+        assertTrue(written < 120_000, "a one-user change wrote " + written + " bytes; the segment holds about 1.3 MB");
+        assertEquals(version + 1, version(f));
+    }
+
+    @Test
+    void aPatchOnASmallSegmentCostsOneReadAndOneWrite() {
+        Fixture f = segmentWithUsers("u0", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9");
+        Map<String, Long> before = RequestCounter.requests();
+        admin().contentType(Api.SEMANTIC_PATCH)
+                .body(Map.of("instructions", List.of(Api.add("u3", System.currentTimeMillis() + 86_400_000L))))
+                .patch(f.expiringPath()).then().statusCode(200).body("errors", empty());
+        Map<String, Long> requests = RequestCounter.since(before, RequestCounter.requests());
+        System.out.println("PATCH of 1 user on a 10-user segment: requests " + requests);
+        assertEquals(Map.of("GetItem", 1L, "PutItem", 1L), requests);
+    }
+}
