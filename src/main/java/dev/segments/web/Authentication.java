@@ -5,6 +5,7 @@ import dev.segments.token.TokenSecrets;
 import dev.segments.token.TokenStore;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ResourceInfo;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -28,7 +29,10 @@ public class Authentication {
     Optional<String> bootstrapToken;
 
     @ServerRequestFilter(priority = 100)
-    public void authenticate(ContainerRequestContext request) {
+    public void authenticate(ContainerRequestContext request, ResourceInfo resource) {
+        if (resource.getResourceMethod() != null && resource.getResourceMethod().isAnnotationPresent(Unauthenticated.class)) {
+            return;
+        }
         String secret = secret(request.getHeaderString("Authorization"));
         String hash = TokenSecrets.hash(secret);
         if (bootstrapToken.filter(b -> !b.isBlank()).map(b -> TokenSecrets.sameHash(hash, TokenSecrets.hash(b))).orElse(false)) {

@@ -113,6 +113,55 @@ public class SegmentStore {
         return segments;
     }
 
+    /** Every recorded change of the segment's current incarnation, oldest first. */
+    public List<Change> history(SegmentKey key) {
+        Map<String, AttributeValue> head = db.getItem(g -> g.tableName(table).consistentRead(true)
+                .key(key(headPk(key), key.key()))).item();
+        if (head == null || head.isEmpty()) {
+            return List.of();
+        }
+        List<Change> changes = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = db.query(q -> q.tableName(table).consistentRead(true)
+                    .keyConditionExpression("pk = :pk AND begins_with(sk, :incarnation)")
+                    .expressionAttributeValues(Map.of(":pk", s(historyPk(key)), ":incarnation", s(string(head, "incarnation") + "#")))
+                    .exclusiveStartKey(from));
+            page.items().forEach(archive -> changes.addAll(SegmentCodec.decodeHistory(string(archive, "changes"))));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        changes.addAll(SegmentCodec.decodeHistory(string(head, "history")));
+        return changes;
+    }
+
+    /**
+     * Segments whose earliest scheduled removal is due by {@code now}, found through the sparse
+     * {@code due} index, shard by shard, without a scan. The index is eventually consistent and
+     * second-grained, so callers re-read each segment and carry out only what is really due.
+     */
+    public List<SegmentKey> due(long now) {
+        List<SegmentKey> due = new ArrayList<>();
+        for (int shard = 0; shard < DUE_SHARDS; shard++) {
+            String shardKey = dueShard(shard);
+            Map<String, AttributeValue> start = null;
+            do {
+                Map<String, AttributeValue> from = start;
+                QueryResponse page = db.query(q -> q.tableName(table).indexName(Table.DUE_INDEX)
+                        .keyConditionExpression("#shard = :shard AND #at <= :now")
+                        .expressionAttributeNames(Map.of("#shard", Table.DUE_SHARD, "#at", Table.DUE_AT))
+                        .expressionAttributeValues(Map.of(":shard", s(shardKey), ":now", n(Math.floorDiv(now, 1000L))))
+                        .exclusiveStartKey(from));
+                for (Map<String, AttributeValue> item : page.items()) {
+                    String[] parts = string(item, Table.PK).split("#", 3);
+                    due.add(new SegmentKey(parts[1], parts[2], string(item, Table.SK)));
+                }
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (start != null);
+        }
+        return due;
+    }
+
     /** Creates the segment; {@link AlreadyExists} if one with its key exists. */
     public void create(Segment segment) {
         SegmentKey key = segment.key();
@@ -308,7 +357,7 @@ public class SegmentStore {
         }
         head.put("history", s(SegmentCodec.encodeHistory(history)));
         segment.nextExpiry().ifPresent(due -> {
-            head.put(Table.DUE_SHARD, s("due#" + Math.floorMod((headPk(key) + key.key()).hashCode(), DUE_SHARDS)));
+            head.put(Table.DUE_SHARD, s(dueShard(Math.floorMod((headPk(key) + "#" + key.key()).hashCode(), DUE_SHARDS))));
             head.put(Table.DUE_AT, n(Math.floorDiv(due, 1000L)));
         });
         return head;
@@ -375,6 +424,10 @@ public class SegmentStore {
 
     private static SegmentKey keyOf(Map<String, AttributeValue> head) {
         return new SegmentKey(string(head, "project"), string(head, "environment"), string(head, "sk"));
+    }
+
+    private static String dueShard(int shard) {
+        return "due#" + shard;
     }
 
     static String headPk(String projectKey, String environmentKey) {
