@@ -31,7 +31,7 @@ final class Instructions {
     private Instructions() {
     }
 
-    static List<ExpiringTargetInstruction> expiringUserTargets(List<JsonNode> nodes) {
+    private static List<ExpiringTargetInstruction> expiringUserTargets(List<JsonNode> nodes) {
         List<ExpiringTargetInstruction> instructions = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
             JsonNode node = nodes.get(i);
@@ -45,6 +45,35 @@ final class Instructions {
                 case "addExpireUserTargetDate" -> new ExpiringTargetInstruction.Add(target, requiredLong(node, "value", where));
                 case "updateExpireUserTargetDate" -> new ExpiringTargetInstruction.Update(target,
                         requiredLong(node, "value", where), new VersionCheck.SegmentVersion(requiredLong(node, "version", where)));
+                default -> new ExpiringTargetInstruction.Remove(target);
+            });
+        }
+        return instructions;
+    }
+
+    private static final List<String> CONTEXT_EXPIRY_KINDS =
+            List.of("addExpiringTarget", "updateExpiringTarget", "removeExpiringTarget");
+
+    static List<ExpiringTargetInstruction> expiring(ExpiringView view, List<JsonNode> nodes) {
+        return view == ExpiringView.USERS ? expiringUserTargets(nodes) : expiringTargets(nodes);
+    }
+
+    /** The context endpoint: any kind; {@code version}, when given, is the schedule's own {@code _version}. */
+    static List<ExpiringTargetInstruction> expiringTargets(List<JsonNode> nodes) {
+        List<ExpiringTargetInstruction> instructions = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            JsonNode node = nodes.get(i);
+            String kind = node.get("kind").textValue();
+            String where = "Instruction " + i + " (" + kind + ")";
+            if (!CONTEXT_EXPIRY_KINDS.contains(kind)) {
+                throw unknownKind(i, kind, CONTEXT_EXPIRY_KINDS);
+            }
+            TargetRef target = new TargetRef(targetType(node, where), contextKind(node, where), targetKey(node, "contextKey", where));
+            instructions.add(switch (kind) {
+                case "addExpiringTarget" -> new ExpiringTargetInstruction.Add(target, requiredLong(node, "value", where));
+                case "updateExpiringTarget" -> new ExpiringTargetInstruction.Update(target, requiredLong(node, "value", where),
+                        node.hasNonNull("version") ? new VersionCheck.TargetVersion(requiredLong(node, "version", where))
+                                : new VersionCheck.None());
                 default -> new ExpiringTargetInstruction.Remove(target);
             });
         }

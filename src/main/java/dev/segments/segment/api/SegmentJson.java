@@ -24,10 +24,6 @@ final class SegmentJson {
         return "/api/v2/segments/" + key.projectKey() + "/" + key.environmentKey() + "/" + key.key();
     }
 
-    static String expiringUserTargetsPath(SegmentKey key) {
-        return "/api/v2/segments/" + key.projectKey() + "/" + key.key() + "/expiring-user-targets/" + key.environmentKey();
-    }
-
     static ObjectNode segment(Segment segment) {
         ObjectNode node = JSON.objectNode();
         node.put("key", segment.key().key());
@@ -60,21 +56,22 @@ final class SegmentJson {
         return node;
     }
 
-    /** GET expiring-user-targets: every user schedule of the segment, in date then key order. */
-    static ObjectNode expiringUserTargets(Segment segment) {
+    /** GET of an expiring-targets view: every schedule it shows, in date then key order. */
+    static ObjectNode expiring(Segment segment, ExpiringView view) {
         ObjectNode node = JSON.objectNode();
         ArrayNode items = node.putArray("items");
         for (ExpiringTarget schedule : segment.expiringTargets()) {
-            if (schedule.target().isUser()) {
-                items.add(userItem(segment.key(), schedule));
+            if (view.shows(schedule)) {
+                items.add(item(segment.key(), schedule, view));
             }
         }
-        node.set("_links", Links.of("self", expiringUserTargetsPath(segment.key()), "parent", segmentPath(segment.key())));
+        node.set("_links", Links.of("self", view.path(segment.key()), "parent", segmentPath(segment.key())));
         return node;
     }
 
-    static ObjectNode expiringUserTargetsPatched(Segment segment, int total, List<InstructionError> errors) {
-        ObjectNode node = expiringUserTargets(segment);
+    /** PATCH of an expiring-targets view: the schedules after the change, and how each instruction went. */
+    static ObjectNode expiringPatched(Segment segment, ExpiringView view, int total, List<InstructionError> errors) {
+        ObjectNode node = expiring(segment, view);
         node.put("totalInstructions", total);
         node.put("successfulInstructions", total - errors.size());
         node.put("failedInstructions", errors.size());
@@ -85,12 +82,12 @@ final class SegmentJson {
         return node;
     }
 
-    private static ObjectNode userItem(SegmentKey key, ExpiringTarget schedule) {
+    private static ObjectNode item(SegmentKey key, ExpiringTarget schedule, ExpiringView view) {
         ObjectNode item = JSON.objectNode();
         item.put("_id", schedule.id());
         item.put("_version", schedule.version());
         item.put("expirationDate", schedule.expirationDate());
-        item.put("userKey", schedule.target().key());
+        view.identify(item, schedule);
         item.put("targetType", schedule.target().type().wire());
         ObjectNode resource = item.putObject("_resourceId");
         resource.put("kind", "segment");

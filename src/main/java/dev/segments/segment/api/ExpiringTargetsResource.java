@@ -1,0 +1,87 @@
+package dev.segments.segment.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.segments.segment.Edit;
+import dev.segments.segment.Expiry;
+import dev.segments.segment.SegmentKey;
+import dev.segments.segment.SegmentPatches;
+import dev.segments.segment.SegmentPatches.PartialOutcome;
+import dev.segments.segment.store.SegmentStore;
+import dev.segments.web.AppClock;
+import dev.segments.web.Caller;
+import dev.segments.web.JsonBody;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/**
+ * A segment's scheduled removals, through LaunchDarkly's two APIs: expiring user targets and
+ * expiring (context) targets. Note the paths: the segment key comes before the environment
+ * key here, unlike the segment resource itself. The class shares the segment resource's
+ * root path so that an unsupported method on these paths is answered 405.
+ */
+@Path("/api/v2/segments")
+@Produces(MediaType.APPLICATION_JSON)
+public class ExpiringTargetsResource {
+
+    static final String USERS = "{projectKey}/{segmentKey}/expiring-user-targets/{environmentKey}";
+    static final String CONTEXTS = "{projectKey}/{segmentKey}/expiring-targets/{environmentKey}";
+
+    private final SegmentStore segments;
+    private final SegmentLocator locator;
+    private final AppClock clock;
+    private final Caller caller;
+
+    ExpiringTargetsResource(SegmentStore segments, SegmentLocator locator, AppClock clock, Caller caller) {
+        this.segments = segments;
+        this.locator = locator;
+        this.clock = clock;
+        this.caller = caller;
+    }
+
+    @GET
+    @Path(USERS)
+    public JsonNode getUsers(@PathParam("projectKey") String projectKey, @PathParam("segmentKey") String segmentKey,
+            @PathParam("environmentKey") String environmentKey) {
+        return get(ExpiringView.USERS, SegmentLocator.key(projectKey, environmentKey, segmentKey));
+    }
+
+    @PATCH
+    @Path(USERS)
+    public JsonNode patchUsers(@PathParam("projectKey") String projectKey, @PathParam("segmentKey") String segmentKey,
+            @PathParam("environmentKey") String environmentKey, @HeaderParam("Content-Type") String contentType, byte[] body) {
+        return patch(ExpiringView.USERS, SegmentLocator.key(projectKey, environmentKey, segmentKey), contentType, body);
+    }
+
+    @GET
+    @Path(CONTEXTS)
+    public JsonNode getContexts(@PathParam("projectKey") String projectKey, @PathParam("segmentKey") String segmentKey,
+            @PathParam("environmentKey") String environmentKey) {
+        return get(ExpiringView.CONTEXTS, SegmentLocator.key(projectKey, environmentKey, segmentKey));
+    }
+
+    @PATCH
+    @Path(CONTEXTS)
+    public JsonNode patchContexts(@PathParam("projectKey") String projectKey, @PathParam("segmentKey") String segmentKey,
+            @PathParam("environmentKey") String environmentKey, @HeaderParam("Content-Type") String contentType, byte[] body) {
+        return patch(ExpiringView.CONTEXTS, SegmentLocator.key(projectKey, environmentKey, segmentKey), contentType, body);
+    }
+
+    private JsonNode get(ExpiringView view, SegmentKey key) {
+        var stored = segments.find(key).orElseThrow(() -> locator.segmentNotFound(key));
+        return SegmentJson.expiring(Expiry.carryOut(stored, clock.millis()).segment(), view);
+    }
+
+    private JsonNode patch(ExpiringView view, SegmentKey key, String contentType, byte[] body) {
+        JsonNode json = JsonBody.semanticPatch(contentType, body);
+        var instructions = Instructions.expiring(view, JsonBody.instructions(json, Instructions.MAX));
+        Edit edit = new Edit(clock.millis(), caller.name(), JsonBody.comment(json), ScheduleIds.INSTANCE);
+        PartialOutcome outcome = segments.update(key, stored -> SegmentPatches.expiringTargets(stored, instructions, edit),
+                PartialOutcome::revision).orElseThrow(() -> locator.segmentNotFound(key));
+        return SegmentJson.expiringPatched(outcome.revision().segment(), view, instructions.size(), outcome.errors());
+    }
+}
