@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segments.web.ApiError;
 import dev.segments.web.AppClock;
+import dev.segments.web.Ids;
 import dev.segments.web.JsonBody;
 import dev.segments.web.Keys;
 import dev.segments.web.Links;
@@ -17,10 +18,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
@@ -29,15 +28,16 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 public class ProjectResource {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private final ProjectStore projects;
     private final AppClock clock;
+    private final Ids ids;
 
-    ProjectResource(ProjectStore projects, AppClock clock) {
+    ProjectResource(ProjectStore projects, AppClock clock, Ids ids) {
         this.projects = projects;
         this.clock = clock;
+        this.ids = ids;
     }
 
     @POST
@@ -62,7 +62,7 @@ public class ProjectResource {
                 environments.add(environment);
             }
         }
-        Project project = new Project(newId(), key, name, tags, now, environments);
+        Project project = new Project(ids.get(), key, name, tags, now, environments);
         projects.create(project);
         ObjectNode rep = project(project);
         ArrayNode list = rep.putArray("environments");
@@ -114,7 +114,7 @@ public class ProjectResource {
         return ApiError.notFound("Project \"" + projectKey + "\" not found. Create it with POST /api/v2/projects.");
     }
 
-    private static Environment environment(JsonNode json, String where, long now) {
+    private Environment environment(JsonNode json, String where, long now) {
         if (json == null || !json.isObject()) {
             throw ApiError.invalid(where + " must be a JSON object with key, name and color.");
         }
@@ -124,7 +124,7 @@ public class ProjectResource {
         if (!color.matches("^[0-9A-Fa-f]{6}$")) {
             throw ApiError.invalid(where + ": \"color\" must be six hexadecimal digits, such as \"F5A623\".");
         }
-        return new Environment(newId(), key, name, color, "sdk-" + UUID.randomUUID(), "mob-" + UUID.randomUUID(), now);
+        return new Environment(ids.get(), key, name, color, "sdk-" + UUID.randomUUID(), "mob-" + UUID.randomUUID(), now);
     }
 
     private static String name(String name, String where) {
@@ -164,11 +164,5 @@ public class ProjectResource {
         rep.putArray("tags");
         rep.set("_links", Links.of("self", "/api/v2/projects/" + projectKey + "/environments/" + environment.key()));
         return rep;
-    }
-
-    static String newId() {
-        byte[] bytes = new byte[12];
-        RANDOM.nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
     }
 }

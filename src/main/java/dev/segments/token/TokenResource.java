@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segments.web.ApiError;
 import dev.segments.web.AppClock;
 import dev.segments.web.Caller;
+import dev.segments.web.Ids;
 import dev.segments.web.JsonBody;
 import dev.segments.web.Links;
 import jakarta.ws.rs.DELETE;
@@ -18,7 +19,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.UUID;
 
 /** Access tokens: the secret is shown once, on creation; afterwards only its last four characters. */
 @Path("/api/v2/tokens")
@@ -28,11 +28,13 @@ public class TokenResource {
     private final TokenStore tokens;
     private final AppClock clock;
     private final Caller caller;
+    private final Ids ids;
 
-    TokenResource(TokenStore tokens, AppClock clock, Caller caller) {
+    TokenResource(TokenStore tokens, AppClock clock, Caller caller, Ids ids) {
         this.tokens = tokens;
         this.clock = clock;
         this.caller = caller;
+        this.ids = ids;
     }
 
     @POST
@@ -46,7 +48,7 @@ public class TokenResource {
         Role role = Role.fromWire(roleName == null ? "reader" : roleName).orElseThrow(() -> ApiError.invalid(
                 "The token's \"role\" must be \"reader\", \"writer\" or \"admin\", not \"" + roleName + "\"."));
         String secret = TokenSecrets.generate();
-        AccessToken token = new AccessToken(UUID.randomUUID().toString().replace("-", "").substring(0, 24), name, role,
+        AccessToken token = new AccessToken(ids.get(), name, role,
                 TokenSecrets.hash(secret), secret.substring(secret.length() - 4), clock.millis(), caller.id());
         tokens.create(token);
         ObjectNode rep = representation(token);

@@ -9,6 +9,7 @@ import dev.segments.segment.SegmentPatches.PartialOutcome;
 import dev.segments.segment.store.SegmentStore;
 import dev.segments.web.AppClock;
 import dev.segments.web.Caller;
+import dev.segments.web.Ids;
 import dev.segments.web.JsonBody;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -35,8 +36,10 @@ public class ExpiringTargetsResource {
     private final SegmentLocator locator;
     private final AppClock clock;
     private final Caller caller;
+    private final Ids ids;
 
-    ExpiringTargetsResource(SegmentStore segments, SegmentLocator locator, AppClock clock, Caller caller) {
+    ExpiringTargetsResource(SegmentStore segments, SegmentLocator locator, AppClock clock, Caller caller, Ids ids) {
+        this.ids = ids;
         this.segments = segments;
         this.locator = locator;
         this.clock = clock;
@@ -79,7 +82,7 @@ public class ExpiringTargetsResource {
     private JsonNode patch(ExpiringView view, SegmentKey key, String contentType, byte[] body) {
         JsonNode json = JsonBody.semanticPatch(contentType, body);
         var instructions = Instructions.expiring(view, JsonBody.instructions(json, Instructions.MAX));
-        Edit edit = new Edit(clock.millis(), caller.name(), JsonBody.comment(json), ScheduleIds.INSTANCE);
+        Edit edit = new Edit(clock.millis(), caller.name(), JsonBody.comment(json), ids);
         PartialOutcome outcome = segments.update(key, stored -> SegmentPatches.expiringTargets(stored, instructions, edit),
                 PartialOutcome::revision).orElseThrow(() -> locator.segmentNotFound(key));
         return SegmentJson.expiringPatched(outcome.revision().segment(), view, instructions.size(), outcome.errors());

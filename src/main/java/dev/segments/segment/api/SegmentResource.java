@@ -11,6 +11,7 @@ import dev.segments.segment.store.SegmentStore;
 import dev.segments.web.ApiError;
 import dev.segments.web.AppClock;
 import dev.segments.web.Caller;
+import dev.segments.web.Ids;
 import dev.segments.web.JsonBody;
 import dev.segments.web.Keys;
 import jakarta.ws.rs.DELETE;
@@ -35,8 +36,10 @@ public class SegmentResource {
     private final SegmentLocator locator;
     private final AppClock clock;
     private final Caller caller;
+    private final Ids ids;
 
-    SegmentResource(SegmentStore segments, SegmentLocator locator, AppClock clock, Caller caller) {
+    SegmentResource(SegmentStore segments, SegmentLocator locator, AppClock clock, Caller caller, Ids ids) {
+        this.ids = ids;
         this.segments = segments;
         this.locator = locator;
         this.clock = clock;
@@ -98,7 +101,7 @@ public class SegmentResource {
                     + environmentKey + "\".");
         }
         var instructions = Instructions.segment(JsonBody.instructions(json, Instructions.MAX));
-        Edit edit = new Edit(clock.millis(), caller.name(), JsonBody.comment(json), ScheduleIds.INSTANCE);
+        Edit edit = new Edit(clock.millis(), caller.name(), JsonBody.comment(json), ids);
         try {
             Revision revision = segments.update(key, stored -> SegmentPatches.segment(stored, instructions, edit), Function.identity())
                     .orElseThrow(() -> locator.segmentNotFound(key));

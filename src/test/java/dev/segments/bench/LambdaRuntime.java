@@ -1,0 +1,126 @@
+package dev.segments.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A stand-in for AWS Lambda's Runtime API on loopback: the packaged function (JVM or native)
+ * polls it for events exactly as it polls Lambda, so a benchmark drives the same Lambda HTTP
+ * path as production. Each call becomes an API Gateway HTTP API (payload v2) event.
+ */
+final class LambdaRuntime implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String NEXT = "/2018-06-01/runtime/invocation/next";
+
+    private record Invocation(String id, String event, CompletableFuture<JsonNode> response) {
+    }
+
+    private final HttpServer server;
+    private final BlockingQueue<Invocation> queue = new LinkedBlockingQueue<>();
+    private final Map<String, Invocation> inFlight = new ConcurrentHashMap<>();
+
+    LambdaRuntime() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.createContext("/2018-06-01/runtime/", this::handle);
+        server.start();
+    }
+
+    /** The value for AWS_LAMBDA_RUNTIME_API. */
+    String address() {
+        return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Sends one HTTP request through the function and waits for its answer. */
+    JsonNode call(String method, String path, String token, String contentType, String body) throws Exception {
+        ObjectNode event = JSON.createObjectNode();
+        event.put("version", "2.0");
+        event.put("routeKey", "$default");
+        event.put("rawPath", path);
+        event.put("rawQueryString", "");
+        ObjectNode headers = event.putObject("headers");
+        headers.put("authorization", token);
+        if (contentType != null) {
+            headers.put("content-type", contentType);
+        }
+        ObjectNode context = event.putObject("requestContext");
+        ObjectNode http = context.putObject("http");
+        http.put("method", method);
+        http.put("path", path);
+        http.put("protocol", "HTTP/1.1");
+        http.put("sourceIp", "127.0.0.1");
+        http.put("userAgent", "benchmark");
+        context.put("requestId", UUID.randomUUID().toString());
+        context.put("routeKey", "$default");
+        context.put("stage", "$default");
+        context.put("timeEpoch", System.currentTimeMillis());
+        if (body != null) {
+            event.put("body", body);
+        }
+        event.put("isBase64Encoded", false);
+        Invocation invocation = new Invocation(UUID.randomUUID().toString(), JSON.writeValueAsString(event), new CompletableFuture<>());
+        queue.add(invocation);
+        return invocation.response().get(120, TimeUnit.SECONDS);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        try {
+            if (path.equals(NEXT)) {
+                Invocation next = queue.take();
+                inFlight.put(next.id(), next);
+                exchange.getResponseHeaders().add("Lambda-Runtime-Aws-Request-Id", next.id());
+                exchange.getResponseHeaders().add("Lambda-Runtime-Deadline-Ms", Long.toString(System.currentTimeMillis() + 900_000));
+                exchange.getResponseHeaders().add("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:000000000000:function:benchmark");
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                reply(exchange, 200, next.event());
+                return;
+            }
+            String[] parts = path.split("/");
+            // /2018-06-01/runtime/invocation/{id}/response or /error
+            Invocation done = inFlight.remove(parts[4]);
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            if (done != null) {
+                if (parts[5].equals("response")) {
+                    done.response().complete(JSON.readTree(body));
+                } else {
+                    done.response().completeExceptionally(new IllegalStateException(new String(body, StandardCharsets.UTF_8)));
+                }
+            }
+            reply(exchange, 202, "");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            reply(exchange, 500, "");
+        }
+    }
+
+    private static void reply(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            exchange.getResponseBody().write(bytes);
+        }
+        exchange.close();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

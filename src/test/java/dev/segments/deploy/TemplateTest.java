@@ -1,0 +1,118 @@
+package dev.segments.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import dev.segments.dynamo.Table;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+
+/**
+ * template.yaml is valid SAM, and the table and schedule it deploys are the ones the code
+ * uses: the same keys, index and TTL attribute as {@link Table#definition}, and the same
+ * sweep event as the tests send, so the two cannot drift apart.
+ */
+class TemplateTest {
+
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static JsonNode template() throws IOException {
+        return YAML.readTree(Path.of("template.yaml").toFile());
+    }
+
+    @Test
+    void templateIsValidAgainstTheSamSchema() throws IOException {
+        Path schemaFile = Path.of("..", "shared", "reference", "sam.schema.json");
+        assertTrue(Files.exists(schemaFile), "SAM schema expected at ../shared/reference/sam.schema.json");
+        JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(JSON.readTree(schemaFile.toFile()));
+        Set<ValidationMessage> errors = schema.validate(template());
+        assertEquals(Set.of(), errors);
+    }
+
+    @Test
+    void theSchemaCheckCanFail() throws IOException {
+        JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4)
+                .getSchema(JSON.readTree(Path.of("..", "shared", "reference", "sam.schema.json").toFile()));
+        var broken = (com.fasterxml.jackson.databind.node.ObjectNode) template();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) broken.get("Resources").get("Function").get("Properties"))
+                .put("MemorySise", 128);
+        assertTrue(!schema.validate(broken).isEmpty(), "a function with a misspelt property must not validate");
+    }
+
+    @Test
+    void tableMatchesTheDefinitionTheCodeCreates() throws IOException {
+        JsonNode table = template().get("Resources").get("Table");
+        assertEquals("AWS::DynamoDB::Table", table.get("Type").asText());
+        JsonNode props = table.get("Properties");
+        CreateTableRequest code = Table.definition("any");
+
+        assertEquals(code.billingModeAsString(), props.get("BillingMode").asText());
+        Map<String, String> attributes = new HashMap<>();
+        props.get("AttributeDefinitions").forEach(a -> attributes.put(a.get("AttributeName").asText(), a.get("AttributeType").asText()));
+        Map<String, String> codeAttributes = new HashMap<>();
+        code.attributeDefinitions().forEach(a -> codeAttributes.put(a.attributeName(), a.attributeTypeAsString()));
+        assertEquals(codeAttributes, attributes);
+        assertEquals(keys(code.keySchema()), keys(props.get("KeySchema")));
+
+        Map<String, String> indexes = new HashMap<>();
+        props.get("GlobalSecondaryIndexes").forEach(i -> indexes.put(i.get("IndexName").asText(),
+                keys(i.get("KeySchema")) + " " + i.get("Projection").get("ProjectionType").asText()));
+        Map<String, String> codeIndexes = new HashMap<>();
+        for (GlobalSecondaryIndex i : code.globalSecondaryIndexes()) {
+            codeIndexes.put(i.indexName(), keys(i.keySchema()) + " " + i.projection().projectionTypeAsString());
+        }
+        assertEquals(codeIndexes, indexes);
+
+        assertEquals(Table.TTL, props.get("TimeToLiveSpecification").get("AttributeName").asText());
+        assertTrue(props.get("TimeToLiveSpecification").get("Enabled").asBoolean());
+        assertTrue(props.get("PointInTimeRecoverySpecification").get("PointInTimeRecoveryEnabled").asBoolean());
+        assertTrue(props.get("SSESpecification").get("SSEEnabled").asBoolean());
+    }
+
+    @Test
+    void scheduleSendsTheSweepEventTheTestsSend() throws IOException {
+        JsonNode sweep = template().get("Resources").get("Function").get("Properties").get("Events").get("Sweep").get("Properties");
+        assertEquals("rate(1 minute)", sweep.get("Schedule").asText());
+        try (InputStream in = TemplateTest.class.getResourceAsStream("/sweep-event.json")) {
+            assertEquals(JSON.readTree(in), JSON.readTree(sweep.get("Input").asText()));
+        }
+    }
+
+    @Test
+    void theFunctionMayOnlyTouchItsTableAndIndex() throws IOException {
+        JsonNode statements = template().get("Resources").get("Function").get("Properties").get("Policies").get(0).get("Statement");
+        Set<String> resources = new TreeSet<>();
+        statements.forEach(s -> s.get("Resource").forEach(r -> resources.add(r.toString())));
+        assertEquals(Set.of("{\"Fn::GetAtt\":[\"Table\",\"Arn\"]}", "{\"Fn::Sub\":\"${Table.Arn}/index/due\"}"), resources);
+        statements.forEach(s -> s.get("Action").forEach(a -> assertTrue(a.asText().startsWith("dynamodb:") && !a.asText().contains("*"), a.asText())));
+    }
+
+    private static String keys(Iterable<software.amazon.awssdk.services.dynamodb.model.KeySchemaElement> elements) {
+        StringBuilder out = new StringBuilder();
+        elements.forEach(e -> out.append(e.attributeName()).append(':').append(e.keyTypeAsString()).append(' '));
+        return out.toString().trim();
+    }
+
+    private static String keys(JsonNode elements) {
+        StringBuilder out = new StringBuilder();
+        elements.forEach(e -> out.append(e.get("AttributeName").asText()).append(':').append(e.get("KeyType").asText()).append(' '));
+        return out.toString().trim();
+    }
+}
