@@ -17,6 +17,7 @@ public class RequestCounter implements ExecutionInterceptor {
 
     private static final Map<String, AtomicLong> REQUESTS = new ConcurrentHashMap<>();
     private static final Map<String, AtomicLong> BYTES = new ConcurrentHashMap<>();
+    private static final Map<String, AtomicLong> RESPONSE_BYTES = new ConcurrentHashMap<>();
 
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
@@ -24,6 +25,18 @@ public class RequestCounter implements ExecutionInterceptor {
         REQUESTS.computeIfAbsent(operation, k -> new AtomicLong()).incrementAndGet();
         long size = context.requestBody().flatMap(body -> body.optionalContentLength()).orElse(0L);
         BYTES.computeIfAbsent(operation, k -> new AtomicLong()).addAndGet(size);
+    }
+
+    @Override
+    public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+        String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        long size = context.httpResponse().firstMatchingHeader("Content-Length").map(Long::parseLong).orElse(0L);
+        RESPONSE_BYTES.computeIfAbsent(operation, k -> new AtomicLong()).addAndGet(size);
+    }
+
+    /** Response body bytes received so far, by operation (what was read from the store). */
+    public static Map<String, Long> responseBytes() {
+        return snapshot(RESPONSE_BYTES);
     }
 
     /** Requests sent so far, by operation. Includes SDK retries: each attempt is a request. */

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * Tokens in DynamoDB: {@code pk = TOKENS}, {@code sk = <SHA-256 of the secret>}, so a request's
@@ -52,16 +51,10 @@ public class TokenStore {
 
     public List<AccessToken> list() {
         List<AccessToken> tokens = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = db.query(q -> q.tableName(table).consistentRead(true)
-                    .keyConditionExpression("pk = :pk")
-                    .expressionAttributeValues(Map.of(":pk", s(PK)))
-                    .exclusiveStartKey(from));
-            page.items().forEach(item -> tokens.add(fromItem(item)));
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        db.queryPaginator(q -> q.tableName(table).consistentRead(true)
+                        .keyConditionExpression("pk = :pk")
+                        .expressionAttributeValues(Map.of(":pk", s(PK))))
+                .items().forEach(item -> tokens.add(fromItem(item)));
         tokens.sort(Comparator.comparingLong(AccessToken::creationDate).thenComparing(AccessToken::id));
         return tokens;
     }

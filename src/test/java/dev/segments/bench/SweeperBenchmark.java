@@ -8,16 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.segments.expiry.Sweeper;
 import dev.segments.testing.Api.Fixture;
 import dev.segments.testing.Dynalite;
+import dev.segments.testing.SweeperOff;
 import dev.segments.web.AppClock;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -25,18 +24,11 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @Tag("benchmark")
 @QuarkusTestResource(Dynalite.class)
-@TestProfile(SweeperBenchmark.SweeperOff.class)
+@TestProfile(SweeperOff.class)
 class SweeperBenchmark {
 
     static final int SEGMENTS = 100;
     static final int USERS_PER_SEGMENT = 150;
-
-    public static class SweeperOff implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("segments.sweeper.interval", "0s");
-        }
-    }
 
     @Inject
     Sweeper sweeper;

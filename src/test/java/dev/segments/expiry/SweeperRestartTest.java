@@ -12,12 +12,11 @@ import dev.segments.segment.SegmentKey;
 import dev.segments.segment.store.SegmentStore;
 import dev.segments.testing.Api.Fixture;
 import dev.segments.testing.Dynalite;
+import dev.segments.testing.SweeperOff;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,15 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(Dynalite.class)
-@TestProfile(SweeperRestartTest.SweeperOff.class)
+@TestProfile(SweeperOff.class)
 class SweeperRestartTest {
-
-    public static class SweeperOff implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("segments.sweeper.interval", "0s");
-        }
-    }
 
     @Inject
     SegmentStore store;

@@ -29,8 +29,8 @@ import jakarta.ws.rs.core.MediaType;
 @Produces(MediaType.APPLICATION_JSON)
 public class ExpiringTargetsResource {
 
-    static final String USERS = "{projectKey}/{segmentKey}/expiring-user-targets/{environmentKey}";
-    static final String CONTEXTS = "{projectKey}/{segmentKey}/expiring-targets/{environmentKey}";
+    /** Both views share one template; {@code view} is the path segment that names the API. */
+    static final String PATH = "{projectKey}/{segmentKey}/{view: expiring-user-targets|expiring-targets}/{environmentKey}";
 
     private final SegmentStore segments;
     private final SegmentLocator locator;
@@ -39,47 +39,29 @@ public class ExpiringTargetsResource {
     private final Ids ids;
 
     ExpiringTargetsResource(SegmentStore segments, SegmentLocator locator, AppClock clock, Caller caller, Ids ids) {
-        this.ids = ids;
         this.segments = segments;
         this.locator = locator;
         this.clock = clock;
         this.caller = caller;
+        this.ids = ids;
     }
 
     @GET
-    @Path(USERS)
-    public JsonNode getUsers(@PathParam("projectKey") String projectKey, @PathParam("segmentKey") String segmentKey,
-            @PathParam("environmentKey") String environmentKey) {
-        return get(ExpiringView.USERS, SegmentLocator.key(projectKey, environmentKey, segmentKey));
-    }
-
-    @PATCH
-    @Path(USERS)
-    public JsonNode patchUsers(@PathParam("projectKey") String projectKey, @PathParam("segmentKey") String segmentKey,
-            @PathParam("environmentKey") String environmentKey, @HeaderParam("Content-Type") String contentType, byte[] body) {
-        return patch(ExpiringView.USERS, SegmentLocator.key(projectKey, environmentKey, segmentKey), contentType, body);
-    }
-
-    @GET
-    @Path(CONTEXTS)
-    public JsonNode getContexts(@PathParam("projectKey") String projectKey, @PathParam("segmentKey") String segmentKey,
-            @PathParam("environmentKey") String environmentKey) {
-        return get(ExpiringView.CONTEXTS, SegmentLocator.key(projectKey, environmentKey, segmentKey));
-    }
-
-    @PATCH
-    @Path(CONTEXTS)
-    public JsonNode patchContexts(@PathParam("projectKey") String projectKey, @PathParam("segmentKey") String segmentKey,
-            @PathParam("environmentKey") String environmentKey, @HeaderParam("Content-Type") String contentType, byte[] body) {
-        return patch(ExpiringView.CONTEXTS, SegmentLocator.key(projectKey, environmentKey, segmentKey), contentType, body);
-    }
-
-    private JsonNode get(ExpiringView view, SegmentKey key) {
+    @Path(PATH)
+    public JsonNode get(@PathParam("projectKey") String projectKey, @PathParam("segmentKey") String segmentKey,
+            @PathParam("view") String view, @PathParam("environmentKey") String environmentKey) {
+        SegmentKey key = SegmentLocator.key(projectKey, environmentKey, segmentKey);
         var stored = segments.find(key).orElseThrow(() -> locator.segmentNotFound(key));
-        return SegmentJson.expiring(Expiry.carryOut(stored, clock.millis()).segment(), view);
+        return SegmentJson.expiring(Expiry.carryOut(stored, clock.millis()).segment(), ExpiringView.named(view));
     }
 
-    private JsonNode patch(ExpiringView view, SegmentKey key, String contentType, byte[] body) {
+    @PATCH
+    @Path(PATH)
+    public JsonNode patch(@PathParam("projectKey") String projectKey, @PathParam("segmentKey") String segmentKey,
+            @PathParam("view") String viewName, @PathParam("environmentKey") String environmentKey,
+            @HeaderParam("Content-Type") String contentType, byte[] body) {
+        SegmentKey key = SegmentLocator.key(projectKey, environmentKey, segmentKey);
+        ExpiringView view = ExpiringView.named(viewName);
         JsonNode json = JsonBody.semanticPatch(contentType, body);
         var instructions = Instructions.expiring(view, JsonBody.instructions(json, Instructions.MAX));
         Edit edit = new Edit(clock.millis(), caller.name(), JsonBody.comment(json), ids);

@@ -39,11 +39,11 @@ public class SegmentResource {
     private final Ids ids;
 
     SegmentResource(SegmentStore segments, SegmentLocator locator, AppClock clock, Caller caller, Ids ids) {
-        this.ids = ids;
         this.segments = segments;
         this.locator = locator;
         this.clock = clock;
         this.caller = caller;
+        this.ids = ids;
     }
 
     @POST

@@ -37,7 +37,6 @@ import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -98,18 +97,10 @@ public class SegmentStore {
 
     public List<Segment> list(String projectKey, String environmentKey) {
         List<Segment> segments = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = db.query(q -> q.tableName(table).consistentRead(true)
-                    .keyConditionExpression("pk = :pk")
-                    .expressionAttributeValues(Map.of(":pk", s(headPk(projectKey, environmentKey))))
-                    .exclusiveStartKey(from));
-            for (Map<String, AttributeValue> head : page.items()) {
-                segments.add(fromHead(head).segment());
-            }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        db.queryPaginator(q -> q.tableName(table).consistentRead(true)
+                        .keyConditionExpression("pk = :pk")
+                        .expressionAttributeValues(Map.of(":pk", s(headPk(projectKey, environmentKey)))))
+                .items().forEach(head -> segments.add(fromHead(head).segment()));
         return segments;
     }
 
@@ -121,16 +112,10 @@ public class SegmentStore {
             return List.of();
         }
         List<Change> changes = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = db.query(q -> q.tableName(table).consistentRead(true)
-                    .keyConditionExpression("pk = :pk AND begins_with(sk, :incarnation)")
-                    .expressionAttributeValues(Map.of(":pk", s(historyPk(key)), ":incarnation", s(string(head, "incarnation") + "#")))
-                    .exclusiveStartKey(from));
-            page.items().forEach(archive -> changes.addAll(SegmentCodec.decodeHistory(string(archive, "changes"))));
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        db.queryPaginator(q -> q.tableName(table).consistentRead(true)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :incarnation)")
+                        .expressionAttributeValues(Map.of(":pk", s(historyPk(key)), ":incarnation", s(string(head, "incarnation") + "#"))))
+                .items().forEach(archive -> changes.addAll(SegmentCodec.decodeHistory(string(archive, "changes"))));
         changes.addAll(SegmentCodec.decodeHistory(string(head, "history")));
         return changes;
     }
@@ -144,20 +129,14 @@ public class SegmentStore {
         List<SegmentKey> due = new ArrayList<>();
         for (int shard = 0; shard < DUE_SHARDS; shard++) {
             String shardKey = dueShard(shard);
-            Map<String, AttributeValue> start = null;
-            do {
-                Map<String, AttributeValue> from = start;
-                QueryResponse page = db.query(q -> q.tableName(table).indexName(Table.DUE_INDEX)
-                        .keyConditionExpression("#shard = :shard AND #at <= :now")
-                        .expressionAttributeNames(Map.of("#shard", Table.DUE_SHARD, "#at", Table.DUE_AT))
-                        .expressionAttributeValues(Map.of(":shard", s(shardKey), ":now", n(Math.floorDiv(now, 1000L))))
-                        .exclusiveStartKey(from));
-                for (Map<String, AttributeValue> item : page.items()) {
-                    String[] parts = string(item, Table.PK).split("#", 3);
-                    due.add(new SegmentKey(parts[1], parts[2], string(item, Table.SK)));
-                }
-                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-            } while (start != null);
+            db.queryPaginator(q -> q.tableName(table).indexName(Table.DUE_INDEX)
+                            .keyConditionExpression("#shard = :shard AND #at <= :now")
+                            .expressionAttributeNames(Map.of("#shard", Table.DUE_SHARD, "#at", Table.DUE_AT))
+                            .expressionAttributeValues(Map.of(":shard", s(shardKey), ":now", n(Math.floorDiv(now, 1000L)))))
+                    .items().forEach(item -> {
+                        String[] parts = string(item, Table.PK).split("#", 3);
+                        due.add(new SegmentKey(parts[1], parts[2], string(item, Table.SK)));
+                    });
         }
         return due;
     }
