@@ -25,6 +25,7 @@ import dev.segments.web.Ids;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -102,7 +103,7 @@ class PerformanceBenchmark {
         row("size ratio (15,000 users / 10 users)", String.format("%.1f", patchBig / patchSmall), "target <= 2");
 
         // 5. Reads.
-        double getBig = median(() -> admin().get(big.expiringPath()).then().statusCode(200), 40);
+        double getBig = median(() -> RestAssured.given().header("Authorization", Api.ADMIN).get(big.expiringPath()).then().statusCode(200), 40);
         Map<String, Long> readBefore = RequestCounter.responseBytes();
         admin().get(big.expiringPath()).then().statusCode(200);
         long bytesRead = total(RequestCounter.since(readBefore, RequestCounter.responseBytes()));
@@ -173,7 +174,8 @@ class PerformanceBenchmark {
                     List.of(Map.of("kind", "addIncludedUsers", "values", users.subList(from, from + 1500)))))
                     .patch(f.segmentPath()).then().statusCode(200);
         }
-        List<ExpiringTargetInstruction> schedules = users.stream()
+        // Every user but b7 is scheduled; the timed PATCHes schedule and cancel b7.
+        List<ExpiringTargetInstruction> schedules = users.stream().filter(u -> !u.equals("b7"))
                 .map(u -> (ExpiringTargetInstruction) new ExpiringTargetInstruction.Add(new TargetRef(TargetType.INCLUDED, "user", u), FUTURE))
                 .toList();
         Edit edit = new Edit(System.currentTimeMillis(), "bench", null, ids);
@@ -187,7 +189,10 @@ class PerformanceBenchmark {
 
     private void togglePatch(Fixture f, String user) {
         boolean on = scheduled.merge(f.segment() + "/" + user, true, (a, b) -> !a);
-        Api.patchExpiring(f, on ? add(user, FUTURE + 1) : remove(user)).then().statusCode(200);
+        // Timed calls skip the tests' OpenAPI validation filter: it is a test's cost, not the service's.
+        RestAssured.given().header("Authorization", Api.ADMIN).contentType(Api.SEMANTIC_PATCH)
+                .body(Map.of("instructions", List.of(on ? add(user, FUTURE + 1) : remove(user))))
+                .patch(f.expiringPath()).then().statusCode(200).body("failedInstructions", org.hamcrest.Matchers.equalTo(0));
     }
 
     private static List<String> users(String prefix, int count) {

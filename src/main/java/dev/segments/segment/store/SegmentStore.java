@@ -61,8 +61,12 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 @ApplicationScoped
 public class SegmentStore {
 
-    /** Retries of a lost race before giving up with {@link WriteConflict}. */
-    static final int MAX_ATTEMPTS = 12;
+    /**
+     * Attempts before giving up with {@link WriteConflict}. With full-jitter backoff capped at
+     * 100 ms this bounds a request to about two seconds of waiting, and lets 16 writers on one
+     * segment all get through.
+     */
+    static final int MAX_ATTEMPTS = 40;
     /** History kept in the head before it moves to an archive item. */
     static final int HISTORY_IN_HEAD = 20;
     static final int HISTORY_BYTES_IN_HEAD = 24 * 1024;
@@ -380,7 +384,7 @@ public class SegmentStore {
     }
 
     private static void backOff(int attempt) {
-        long cap = Math.min(200, 5L << Math.min(attempt, 6));
+        long cap = Math.min(100, 5L << Math.min(attempt, 5));
         try {
             Thread.sleep(ThreadLocalRandom.current().nextLong(1, cap + 1));
         } catch (InterruptedException e) {
