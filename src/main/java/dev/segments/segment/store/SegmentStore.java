@@ -148,8 +148,7 @@ public class SegmentStore {
     /** Creates the segment; {@link AlreadyExists} if one with its key exists. */
     public void create(Segment segment) {
         SegmentKey key = segment.key();
-        Stored empty = new Stored(segment, UUID.randomUUID().toString(), List.of(), List.of("[]"), List.of());
-        Map<String, AttributeValue> head = head(empty.segment(), empty.incarnation(), 1, List.of(), "[]", List.of());
+        Map<String, AttributeValue> head = head(segment, UUID.randomUUID().toString(), 1, List.of(), "[]", "[]");
         try {
             db.putItem(p -> p.tableName(table).item(head).conditionExpression("attribute_not_exists(pk)"));
         } catch (ConditionalCheckFailedException exists) {
@@ -286,7 +285,8 @@ public class SegmentStore {
 
         List<Change> history = new ArrayList<>(stored.history());
         history.addAll(revision.changes());
-        if (history.size() > HISTORY_IN_HEAD || utf8(SegmentCodec.encodeHistory(history)) > HISTORY_BYTES_IN_HEAD) {
+        String encodedHistory = SegmentCodec.encodeHistory(history);
+        if (history.size() > HISTORY_IN_HEAD || utf8(encodedHistory) > HISTORY_BYTES_IN_HEAD) {
             // Only committed changes move out, under a key fixed by their first version, so a
             // racing writer that moves the same ones writes the same item.
             if (!stored.history().isEmpty()) {
@@ -295,12 +295,12 @@ public class SegmentStore {
                 archive.put("changes", s(SegmentCodec.encodeHistory(stored.history())));
                 writes.add(put(archive));
             }
-            history = new ArrayList<>(revision.changes());
+            encodedHistory = SegmentCodec.encodeHistory(revision.changes());
         }
         writeAll(writes);
 
         Map<String, AttributeValue> head = head(segment, stored.incarnation(), bucketCount, chunkIds,
-                bucketCount == 1 ? buckets.get(0) : null, history);
+                bucketCount == 1 ? buckets.get(0) : null, encodedHistory);
         try {
             db.putItem(p -> p.tableName(table).item(head)
                     .conditionExpression("version = :version AND incarnation = :incarnation")
@@ -318,7 +318,7 @@ public class SegmentStore {
     }
 
     private Map<String, AttributeValue> head(Segment segment, String incarnation, int bucketCount, List<String> chunkIds,
-            String inlineData, List<Change> history) {
+            String inlineData, String encodedHistory) {
         SegmentKey key = segment.key();
         Map<String, AttributeValue> head = new LinkedHashMap<>(key(headPk(key), key.key()));
         head.put("project", s(key.projectKey()));
@@ -338,7 +338,7 @@ public class SegmentStore {
         } else {
             head.put("chunks", strings(chunkIds));
         }
-        head.put("history", s(SegmentCodec.encodeHistory(history)));
+        head.put("history", s(encodedHistory));
         segment.nextExpiry().ifPresent(due -> {
             head.put(Table.DUE_SHARD, s(dueShard(Math.floorMod((headPk(key) + "#" + key.key()).hashCode(), DUE_SHARDS))));
             head.put(Table.DUE_AT, n(Math.floorDiv(due, 1000L)));
