@@ -3,7 +3,6 @@ package dev.segments.dynamo;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -120,10 +119,5 @@ public class Table {
 
     private static KeySchemaElement key(String attributeName, KeyType type) {
         return KeySchemaElement.builder().attributeName(attributeName).keyType(type).build();
-    }
-
-    /** All indexes, for code that checks the table against the deployment template. */
-    public static List<String> indexNames() {
-        return List.of(DUE_INDEX);
     }
 }

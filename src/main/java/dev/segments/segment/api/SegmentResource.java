@@ -51,9 +51,9 @@ public class SegmentResource {
     public Response create(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
             @HeaderParam("Content-Type") String contentType, byte[] body) {
         JsonNode json = JsonBody.object(contentType, body);
-        SegmentKey key = SegmentLocator.key(projectKey, environmentKey, Keys.resource("segment",
-                JsonBody.requiredString(json, "key", "The segment")));
         String where = "The segment";
+        SegmentKey key = SegmentLocator.key(projectKey, environmentKey, Keys.resource("segment",
+                JsonBody.requiredString(json, "key", where)));
         String name = SegmentDetails.name(JsonBody.requiredString(json, "name", where), where);
         String description = SegmentDetails.description(JsonBody.optionalString(json, "description", where), where);
         List<String> tags = SegmentDetails.tags(JsonBody.stringArray(json, "tags", where, false), where);
