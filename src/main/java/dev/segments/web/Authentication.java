@@ -4,11 +4,14 @@ import dev.segments.token.Role;
 import dev.segments.token.TokenSecrets;
 import dev.segments.token.TokenStore;
 import jakarta.inject.Inject;
+import dev.segments.ratelimit.RateLimiter;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ResourceInfo;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
  * Authenticates every request before anything else runs, then checks the role against the
@@ -24,6 +27,15 @@ public class Authentication {
 
     @Inject
     Caller caller;
+
+    @Inject
+    RateLimiter rateLimiter;
+
+    @Inject
+    AppClock clock;
+
+    private static final String RATE_REMAINING = "segments.rate.remaining";
+    private static final String RATE_RESET = "segments.rate.reset";
 
     @ConfigProperty(name = "segments.bootstrap-admin-token")
     Optional<String> bootstrapToken;
@@ -48,6 +60,33 @@ public class Authentication {
         if (!caller.role().atLeast(needed)) {
             throw ApiError.forbidden("This token's role (" + caller.role().wire() + ") does not allow this request; it needs a "
                     + needed.wire() + " token.");
+        }
+        if (rateLimiter.enabled()) {
+            limit(request, resource);
+        }
+    }
+
+    /** Counts the request against its token's limit on this route; 429 with LaunchDarkly's headers over it. */
+    private void limit(ContainerRequestContext request, ResourceInfo resource) {
+        String route = request.getMethod() + ":" + resource.getResourceClass().getSimpleName() + "." + resource.getResourceMethod().getName();
+        long now = clock.millis();
+        RateLimiter.Verdict verdict = rateLimiter.hit(caller.id(), route, now);
+        request.setProperty(RATE_REMAINING, verdict.remaining());
+        request.setProperty(RATE_RESET, verdict.resetMillis());
+        if (!verdict.allowed()) {
+            long retryAfter = Math.max(1, (verdict.resetMillis() - now + 999) / 1000);
+            throw new RateLimited("You've exceeded this token's rate limit on this route. Try again in " + retryAfter + " s.",
+                    verdict.resetMillis(), retryAfter);
+        }
+    }
+
+    /** Every answer to a rate-limited request tells the caller where it stands. */
+    @ServerResponseFilter
+    public void rateHeaders(ContainerRequestContext request, ContainerResponseContext response) {
+        Object remaining = request.getProperty(RATE_REMAINING);
+        if (remaining != null) {
+            response.getHeaders().putSingle("X-Ratelimit-Route-Remaining", remaining);
+            response.getHeaders().putSingle("X-Ratelimit-Reset", request.getProperty(RATE_RESET));
         }
     }
 

@@ -36,6 +36,15 @@ public class ErrorMappers {
     }
 
     @ServerExceptionMapper
+    public Response rateLimited(RateLimited limited) {
+        return Response.fromResponse(body(429, "rate_limited", limited.getMessage()))
+                .header("X-Ratelimit-Route-Remaining", 0)
+                .header("X-Ratelimit-Reset", limited.resetMillis())
+                .header("Retry-After", limited.retryAfterSeconds())
+                .build();
+    }
+
+    @ServerExceptionMapper
     public Response conflict(WriteConflict conflict) {
         return body(409, "optimistic_locking_error", conflict.getMessage());
     }

@@ -1,0 +1,72 @@
+package dev.segments.ratelimit;
+
+import static dev.segments.testing.Api.admin;
+import static dev.segments.testing.Api.as;
+import static dev.segments.testing.Api.segmentWithUsers;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+
+import dev.segments.testing.Api.Fixture;
+import dev.segments.testing.Dynalite;
+import dev.segments.web.AppClock;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Per token and route, shared through the table: over the limit is 429 with LaunchDarkly's headers. */
+@QuarkusTest
+@QuarkusTestResource(Dynalite.class)
+@TestProfile(RateLimitTest.FivePerMinute.class)
+class RateLimitTest {
+
+    public static class FivePerMinute implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("segments.rate-limit.per-minute", "5", "segments.sweeper.interval", "0s");
+        }
+    }
+
+    @Inject
+    AppClock clock;
+
+    @AfterEach
+    void realTime() {
+        clock.use(Clock.systemUTC());
+    }
+
+    @Test
+    void overTheLimitIs429PerTokenAndRoute() {
+        long start = 1_900_000_000_000L - 1_900_000_000_000L % 60_000 + 10_000;
+        clock.use(Clock.fixed(Instant.ofEpochMilli(start), ZoneOffset.UTC));
+        Fixture f = segmentWithUsers("u");
+        String token = admin().contentType(ContentType.JSON).body(Map.of("name", "limited", "role", "reader"))
+                .post("/api/v2/tokens").then().statusCode(201).extract().path("token");
+        for (int i = 4; i >= 0; i--) {
+            as(token).get(f.segmentPath()).then().statusCode(200)
+                    .header("X-Ratelimit-Route-Remaining", String.valueOf(i))
+                    .header("X-Ratelimit-Reset", String.valueOf(start - 10_000 + 60_000));
+        }
+        as(token).get(f.segmentPath()).then().statusCode(429)
+                .body("code", equalTo("rate_limited"))
+                .header("X-Ratelimit-Route-Remaining", "0")
+                .header("X-Ratelimit-Reset", String.valueOf(start - 10_000 + 60_000))
+                .header("Retry-After", "50");
+        // Another route, and another token on the same route, have their own counts.
+        as(token).get(f.expiringPath()).then().statusCode(200).header("X-Ratelimit-Route-Remaining", "4");
+        String other = admin().contentType(ContentType.JSON).body(Map.of("name", "other", "role", "reader"))
+                .post("/api/v2/tokens").then().statusCode(201).extract().path("token");
+        as(other).get(f.segmentPath()).then().statusCode(200).header("X-Ratelimit-Route-Remaining", notNullValue());
+        // The next window starts afresh.
+        clock.use(Clock.fixed(Instant.ofEpochMilli(start + 60_000), ZoneOffset.UTC));
+        as(token).get(f.segmentPath()).then().statusCode(200).header("X-Ratelimit-Route-Remaining", "4");
+    }
+}
