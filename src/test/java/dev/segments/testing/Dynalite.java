@@ -8,17 +8,18 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Map;
 
 /**
- * A real DynamoDB-compatible server for the tests: dynalite, in memory, on a free loopback port,
- * installed by the build from package-lock.json. The application talks to it over HTTP through
- * the same SDK client as in production.
+ * A real DynamoDB-compatible server for the tests: dynalite, installed by the build from
+ * package-lock.json, on a free loopback port. The application talks to it over HTTP through the
+ * same SDK client as in production. The tests share one in-memory server; a test that must kill
+ * the store and start it again uses its own {@link Server} with its data on disk.
  */
 public class Dynalite implements QuarkusTestResourceLifecycleManager {
 
-    private static Process process;
-    private static String endpoint;
+    private static Server shared;
 
     @Override
     public Map<String, String> start() {
@@ -31,27 +32,90 @@ public class Dynalite implements QuarkusTestResourceLifecycleManager {
     }
 
     public static synchronized String startServer() {
-        if (process != null && process.isAlive()) {
-            return endpoint;
+        if (shared == null) {
+            shared = new Server(null);
         }
-        Path cli = Path.of("node_modules", "dynalite", "cli.js");
-        if (!Files.exists(cli)) {
-            throw new IllegalStateException("dynalite is not installed: run ./mvnw verify (it runs npm ci) or npm ci");
+        return shared.endpoint();
+    }
+
+    /** One dynalite process; with a data directory its data survives {@link #kill} and {@link #restart}. */
+    public static final class Server {
+        private final int port = freePort();
+        private final Path data;
+        private Process process;
+
+        public Server(Path data) {
+            this.data = data;
+            launch();
+            Runtime.getRuntime().addShutdownHook(new Thread(this::destroy));
         }
-        int port = freePort();
-        try {
-            process = new ProcessBuilder("node", cli.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port),
-                    "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0")
-                    .redirectErrorStream(true)
-                    .redirectOutput(new File("target/dynalite.log"))
-                    .start();
-        } catch (IOException e) {
-            throw new IllegalStateException("Could not start dynalite with node", e);
+
+        public String endpoint() {
+            return "http://127.0.0.1:" + port;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
-        awaitPort(port);
-        endpoint = "http://127.0.0.1:" + port;
-        return endpoint;
+
+        /** Kills the server at once (SIGKILL), as a crash or an outage would. */
+        public synchronized void kill() throws InterruptedException {
+            process.destroyForcibly().waitFor();
+        }
+
+        /** Starts the server again on the same port with the same data. */
+        public synchronized void restart() {
+            launch();
+        }
+
+        private void destroy() {
+            process.destroy();
+            if (data != null) {
+                try (var files = Files.walk(data)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                } catch (IOException ignored) {
+                    // only cleanup
+                }
+            }
+        }
+
+        private void launch() {
+            Path cli = Path.of("node_modules", "dynalite", "cli.js");
+            if (!Files.exists(cli)) {
+                throw new IllegalStateException("dynalite is not installed: run ./mvnw verify (it runs npm ci) or npm ci");
+            }
+            var command = new java.util.ArrayList<>(java.util.List.of("node", cli.toString(), "--host", "127.0.0.1",
+                    "--port", Integer.toString(port), "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"));
+            try {
+                if (data != null) {
+                    Files.createDirectories(data);
+                    command.addAll(java.util.List.of("--path", data.toString()));
+                }
+                process = new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/dynalite.log")))
+                        .start();
+            } catch (IOException e) {
+                throw new IllegalStateException("Could not start dynalite with node", e);
+            }
+            awaitPort();
+        }
+
+        private void awaitPort() {
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                try (Socket socket = new Socket()) {
+                    socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                    return;
+                } catch (IOException notYet) {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("dynalite exited; see target/dynalite.log");
+                    }
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+            throw new IllegalStateException("dynalite did not open port " + port);
+        }
     }
 
     private static int freePort() {
@@ -60,26 +124,5 @@ public class Dynalite implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static void awaitPort(int port) {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("dynalite exited; see target/dynalite.log");
-                }
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        throw new IllegalStateException("dynalite did not open port " + port);
     }
 }
