@@ -14,6 +14,7 @@ import dev.segments.web.ApiError;
 import dev.segments.web.Keys;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * Turns instruction JSON into domain instructions. Anything malformed (unknown kind, missing
@@ -25,57 +26,51 @@ final class Instructions {
     /** The most instructions one request may carry. */
     static final int MAX = 250;
 
-    private static final List<String> USER_EXPIRY_KINDS =
-            List.of("addExpireUserTargetDate", "updateExpireUserTargetDate", "removeExpireUserTargetDate");
+    /**
+     * How one expiring-targets API spells its instructions. The two differ only in kind names,
+     * the key field, where the context kind comes from, and what {@code version} is compared with.
+     */
+    private record Dialect(String add, String update, String remove, String keyField,
+            BiFunction<JsonNode, String, String> contextKind, BiFunction<JsonNode, String, VersionCheck> version) {
+        List<String> kinds() {
+            return List.of(add, update, remove);
+        }
+    }
+
+    /** The user endpoint: kind {@code user}; {@code version} is required and is the segment's version. */
+    private static final Dialect USER_DIALECT = new Dialect("addExpireUserTargetDate", "updateExpireUserTargetDate",
+            "removeExpireUserTargetDate", "userKey", (node, where) -> TargetRef.USER,
+            (node, where) -> new VersionCheck.SegmentVersion(requiredLong(node, "version", where)));
+
+    /** The context endpoint: any kind; {@code version}, when given, is the schedule's own {@code _version}. */
+    private static final Dialect CONTEXT_DIALECT = new Dialect("addExpiringTarget", "updateExpiringTarget",
+            "removeExpiringTarget", "contextKey", Instructions::contextKind,
+            (node, where) -> node.hasNonNull("version") ? new VersionCheck.TargetVersion(requiredLong(node, "version", where))
+                    : new VersionCheck.None());
 
     private Instructions() {
     }
 
-    private static List<ExpiringTargetInstruction> expiringUserTargets(List<JsonNode> nodes) {
-        List<ExpiringTargetInstruction> instructions = new ArrayList<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            JsonNode node = nodes.get(i);
-            String kind = node.get("kind").textValue();
-            String where = "Instruction " + i + " (" + kind + ")";
-            if (!USER_EXPIRY_KINDS.contains(kind)) {
-                throw unknownKind(i, kind, USER_EXPIRY_KINDS);
-            }
-            TargetRef target = new TargetRef(targetType(node, where), TargetRef.USER, targetKey(node, "userKey", where));
-            instructions.add(switch (kind) {
-                case "addExpireUserTargetDate" -> new ExpiringTargetInstruction.Add(target, requiredLong(node, "value", where));
-                case "updateExpireUserTargetDate" -> new ExpiringTargetInstruction.Update(target,
-                        requiredLong(node, "value", where), new VersionCheck.SegmentVersion(requiredLong(node, "version", where)));
-                default -> new ExpiringTargetInstruction.Remove(target);
-            });
-        }
-        return instructions;
-    }
-
-    private static final List<String> CONTEXT_EXPIRY_KINDS =
-            List.of("addExpiringTarget", "updateExpiringTarget", "removeExpiringTarget");
-
     static List<ExpiringTargetInstruction> expiring(ExpiringView view, List<JsonNode> nodes) {
-        return view == ExpiringView.USERS ? expiringUserTargets(nodes) : expiringTargets(nodes);
-    }
-
-    /** The context endpoint: any kind; {@code version}, when given, is the schedule's own {@code _version}. */
-    static List<ExpiringTargetInstruction> expiringTargets(List<JsonNode> nodes) {
+        Dialect dialect = view == ExpiringView.USERS ? USER_DIALECT : CONTEXT_DIALECT;
         List<ExpiringTargetInstruction> instructions = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
             JsonNode node = nodes.get(i);
             String kind = node.get("kind").textValue();
             String where = "Instruction " + i + " (" + kind + ")";
-            if (!CONTEXT_EXPIRY_KINDS.contains(kind)) {
-                throw unknownKind(i, kind, CONTEXT_EXPIRY_KINDS);
+            if (!dialect.kinds().contains(kind)) {
+                throw unknownKind(i, kind, dialect.kinds());
             }
-            TargetRef target = new TargetRef(targetType(node, where), contextKind(node, where), targetKey(node, "contextKey", where));
-            instructions.add(switch (kind) {
-                case "addExpiringTarget" -> new ExpiringTargetInstruction.Add(target, requiredLong(node, "value", where));
-                case "updateExpiringTarget" -> new ExpiringTargetInstruction.Update(target, requiredLong(node, "value", where),
-                        node.hasNonNull("version") ? new VersionCheck.TargetVersion(requiredLong(node, "version", where))
-                                : new VersionCheck.None());
-                default -> new ExpiringTargetInstruction.Remove(target);
-            });
+            TargetRef target = new TargetRef(targetType(node, where), dialect.contextKind().apply(node, where),
+                    targetKey(node, dialect.keyField(), where));
+            if (kind.equals(dialect.add())) {
+                instructions.add(new ExpiringTargetInstruction.Add(target, requiredLong(node, "value", where)));
+            } else if (kind.equals(dialect.update())) {
+                instructions.add(new ExpiringTargetInstruction.Update(target, requiredLong(node, "value", where),
+                        dialect.version().apply(node, where)));
+            } else {
+                instructions.add(new ExpiringTargetInstruction.Remove(target));
+            }
         }
         return instructions;
     }
