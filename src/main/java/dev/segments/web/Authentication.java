@@ -37,8 +37,12 @@ public class Authentication {
     private static final String RATE_REMAINING = "segments.rate.remaining";
     private static final String RATE_RESET = "segments.rate.reset";
 
-    @ConfigProperty(name = "segments.bootstrap-admin-token")
-    Optional<String> bootstrapToken;
+    /** The hash of the bootstrap admin token, if one is configured: computed once, not per request. */
+    private final Optional<String> bootstrapHash;
+
+    Authentication(@ConfigProperty(name = "segments.bootstrap-admin-token") Optional<String> bootstrapToken) {
+        this.bootstrapHash = bootstrapToken.filter(b -> !b.isBlank()).map(TokenSecrets::hash);
+    }
 
     @ServerRequestFilter(priority = 100)
     public void authenticate(ContainerRequestContext request, ResourceInfo resource) {
@@ -47,7 +51,7 @@ public class Authentication {
         }
         String secret = secret(request.getHeaderString("Authorization"));
         String hash = TokenSecrets.hash(secret);
-        if (bootstrapToken.filter(b -> !b.isBlank()).map(b -> TokenSecrets.sameHash(hash, TokenSecrets.hash(b))).orElse(false)) {
+        if (bootstrapHash.map(b -> TokenSecrets.sameHash(hash, b)).orElse(false)) {
             caller.set(BOOTSTRAP_ID, "bootstrap admin", Role.ADMIN);
         } else {
             var token = tokens.findByHash(hash)
