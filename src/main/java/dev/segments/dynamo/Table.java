@@ -3,6 +3,7 @@ package dev.segments.dynamo;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -35,6 +36,15 @@ public class Table {
     public static final String DUE_INDEX = "due";
     public static final String DUE_SHARD = "dueShard";
     public static final String DUE_AT = "dueAt";
+    /**
+     * The audit log in time order: every audit entry item, and every segment head for the
+     * entries of its latest commit, under one partition value, sorted by the entries' keys.
+     */
+    public static final String AUDIT_INDEX = "audit";
+    public static final String AUDIT_LOG = "auditLog";
+    public static final String AUDIT_AT = "auditAt";
+    /** What the audit index copies: enough to build entries without reading the base items. */
+    public static final List<String> AUDIT_PROJECTION = List.of("project", "environment", "segment", "incarnation", "history");
 
     private static final Logger LOG = Logger.getLogger(Table.class);
 
@@ -73,12 +83,20 @@ public class Table {
                         attribute(PK, ScalarAttributeType.S),
                         attribute(SK, ScalarAttributeType.S),
                         attribute(DUE_SHARD, ScalarAttributeType.S),
-                        attribute(DUE_AT, ScalarAttributeType.N))
+                        attribute(DUE_AT, ScalarAttributeType.N),
+                        attribute(AUDIT_LOG, ScalarAttributeType.S),
+                        attribute(AUDIT_AT, ScalarAttributeType.S))
                 .keySchema(key(PK, KeyType.HASH), key(SK, KeyType.RANGE))
                 .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
                         .indexName(DUE_INDEX)
                         .keySchema(key(DUE_SHARD, KeyType.HASH), key(DUE_AT, KeyType.RANGE))
                         .projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build())
+                        .build(),
+                        GlobalSecondaryIndex.builder()
+                        .indexName(AUDIT_INDEX)
+                        .keySchema(key(AUDIT_LOG, KeyType.HASH), key(AUDIT_AT, KeyType.RANGE))
+                        .projection(Projection.builder().projectionType(ProjectionType.INCLUDE)
+                                .nonKeyAttributes(AUDIT_PROJECTION).build())
                         .build())
                 .build();
     }

@@ -11,6 +11,7 @@ import java.util.List;
 public record Change(long version, long at, String actor, String comment, List<String> effects) {
 
     public static final String SERVICE = "service";
+    private static final String DELETED = "Deleted the segment with its targets and scheduled removals";
     /** Effect lines kept per change; a change touching thousands of targets is summarised. */
     public static final int MAX_EFFECTS = 50;
 
@@ -21,5 +22,25 @@ public record Change(long version, long at, String actor, String comment, List<S
             effects = kept;
         }
         effects = List.copyOf(effects);
+    }
+
+    /** The change that brings a segment into being: its first version. */
+    public static Change creation(Segment segment, String actor) {
+        return new Change(segment.version(), segment.creationDate(), actor, null,
+                List.of("Created the segment \"" + segment.name() + "\""));
+    }
+
+    /** The change that deletes a segment at {@code version}, with its targets and schedules. */
+    public static Change deletion(long version, long now, String actor) {
+        return new Change(version + 1, now, actor, null, List.of(DELETED));
+    }
+
+    /** Every segment incarnation starts with its creation as version 1. */
+    public boolean isCreation() {
+        return version == 1;
+    }
+
+    public boolean isDeletion() {
+        return effects.equals(List.of(DELETED));
     }
 }

@@ -73,10 +73,12 @@ class TemplateTest {
 
         Map<String, String> indexes = new HashMap<>();
         props.get("GlobalSecondaryIndexes").forEach(i -> indexes.put(i.get("IndexName").asText(),
-                keys(i.get("KeySchema")) + " " + i.get("Projection").get("ProjectionType").asText()));
+                keys(i.get("KeySchema")) + " " + i.get("Projection").get("ProjectionType").asText() + " "
+                        + i.get("Projection").path("NonKeyAttributes")));
         Map<String, String> codeIndexes = new HashMap<>();
         for (GlobalSecondaryIndex i : code.globalSecondaryIndexes()) {
-            codeIndexes.put(i.indexName(), keys(i.keySchema()) + " " + i.projection().projectionTypeAsString());
+            codeIndexes.put(i.indexName(), keys(i.keySchema()) + " " + i.projection().projectionTypeAsString() + " "
+                    + (i.projection().hasNonKeyAttributes() ? JSON.valueToTree(i.projection().nonKeyAttributes()) : JSON.missingNode()));
         }
         assertEquals(codeIndexes, indexes);
 
@@ -100,7 +102,8 @@ class TemplateTest {
         JsonNode statements = template().get("Resources").get("Function").get("Properties").get("Policies").get(0).get("Statement");
         Set<String> resources = new TreeSet<>();
         statements.forEach(s -> s.get("Resource").forEach(r -> resources.add(r.toString())));
-        assertEquals(Set.of("{\"Fn::GetAtt\":[\"Table\",\"Arn\"]}", "{\"Fn::Sub\":\"${Table.Arn}/index/due\"}"), resources);
+        assertEquals(Set.of("{\"Fn::GetAtt\":[\"Table\",\"Arn\"]}", "{\"Fn::Sub\":\"${Table.Arn}/index/due\"}",
+                "{\"Fn::Sub\":\"${Table.Arn}/index/audit\"}"), resources);
         statements.forEach(s -> s.get("Action").forEach(a -> assertTrue(a.asText().startsWith("dynamodb:") && !a.asText().contains("*"), a.asText())));
     }
 

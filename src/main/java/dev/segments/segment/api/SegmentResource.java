@@ -1,6 +1,7 @@
 package dev.segments.segment.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.segments.segment.Change;
 import dev.segments.segment.Edit;
 import dev.segments.segment.Expiry;
 import dev.segments.segment.Revision;
@@ -62,7 +63,7 @@ public class SegmentResource {
         }
         locator.requireEnvironment(key.projectKey(), key.environmentKey());
         Segment segment = Segment.create(key, name, description, tags, clock.millis());
-        segments.create(segment);
+        segments.create(segment, Change.creation(segment, caller.name()));
         return Response.status(201).entity(SegmentJson.segment(segment)).build();
     }
 
@@ -117,7 +118,7 @@ public class SegmentResource {
     public Response delete(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
             @PathParam("segmentKey") String segmentKey) {
         SegmentKey key = SegmentLocator.key(projectKey, environmentKey, segmentKey);
-        if (!segments.delete(key)) {
+        if (!segments.delete(key, clock.millis(), caller.name())) {
             throw locator.segmentNotFound(key);
         }
         return Response.noContent().build();

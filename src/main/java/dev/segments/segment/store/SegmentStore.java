@@ -25,9 +25,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -36,6 +38,7 @@ import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -50,13 +53,17 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * due-index attributes while a removal is scheduled.</li>
  * <li>Chunk: {@code pk = CHUNK#<project>#<environment>#<segment>}, {@code sk = <uuid>}. Never
  * changed once written; given a {@code ttl} when no head refers to it any more.</li>
- * <li>History archive: {@code pk = HISTORY#<project>#<environment>#<segment>},
- * {@code sk = <incarnation>#<first version>}: older changes moved out of the head.</li>
+ * <li>Audit entry: {@code pk = AUDIT#<project>#<environment>#<segment>}, {@code sk} = the
+ * entry's sort key (see {@link AuditEntry}): one committed change, with a {@code ttl}.</li>
  * </ul>
  *
  * Every change commits with one PutItem of the head conditioned on the version and incarnation
- * it was computed from. Chunks and archives are written before it and are invisible until it
- * succeeds, so a failure at any point leaves the segment as it was.
+ * it was computed from; the head carries the changes of that commit as its {@code history},
+ * so no change is ever stored without its audit entry, nor an entry without its change. The
+ * next commit first copies them out as entry items (they are committed, so a racing writer
+ * copies the same ones). Chunks and entry items are written before the head and are invisible
+ * or already true until it succeeds, so a failure at any point leaves the segment as it was.
+ * A deleted segment leaves a tombstone head ({@code deleted}) holding the deletion's entry.
  */
 @ApplicationScoped
 public class SegmentStore {
@@ -67,9 +74,6 @@ public class SegmentStore {
      * segment all get through.
      */
     static final int MAX_ATTEMPTS = 40;
-    /** History kept in the head before it moves to an archive item. */
-    static final int HISTORY_IN_HEAD = 20;
-    static final int HISTORY_BYTES_IN_HEAD = 24 * 1024;
     static final int DUE_SHARDS = 16;
     /** How long readers that loaded an old head may still fetch its chunks. */
     static final long SUPERSEDED_GRACE_SECONDS = 3600;
@@ -79,14 +83,16 @@ public class SegmentStore {
     private final DynamoDbClient db;
     private final String table;
     private final Layout layout = Layout.DEFAULT;
+    private final long retentionSeconds;
 
-    public SegmentStore(Table table) {
+    public SegmentStore(Table table, @ConfigProperty(name = AuditEntry.RETENTION_DAYS) int retentionDays) {
         this.db = table.client();
         this.table = table.name();
+        this.retentionSeconds = retentionDays * 86_400L;
     }
 
     /** A segment as the store read it, with what a write needs to know about its items. */
-    record Stored(Segment segment, String incarnation, List<String> chunkIds, List<String> buckets, List<Change> history) {
+    record Stored(Segment segment, String incarnation, List<String> chunkIds, List<String> buckets, List<AuditEntry> latest) {
     }
 
     /** A function of the stored segment that may refuse with a checked exception. */
@@ -103,25 +109,31 @@ public class SegmentStore {
         List<Segment> segments = new ArrayList<>();
         db.queryPaginator(q -> q.tableName(table).consistentRead(true)
                         .keyConditionExpression("pk = :pk")
+                        .filterExpression("attribute_not_exists(deleted)")
                         .expressionAttributeValues(Map.of(":pk", s(headPk(projectKey, environmentKey)))))
                 .items().forEach(head -> segments.add(fromHead(head).segment()));
         return segments;
     }
 
-    /** Every recorded change of the segment's current incarnation, oldest first. */
+    /**
+     * Every recorded change of the segment's current incarnation still within the audit
+     * retention, oldest first, from its creation on.
+     */
     public List<Change> history(SegmentKey key) {
-        Map<String, AttributeValue> head = db.getItem(g -> g.tableName(table).consistentRead(true)
-                .key(key(headPk(key), key.key()))).item();
-        if (head == null || head.isEmpty()) {
+        Map<String, AttributeValue> head = readHead(key);
+        if (head == null || isTombstone(head)) {
             return List.of();
         }
-        List<Change> changes = new ArrayList<>();
+        String incarnation = string(head, "incarnation");
+        TreeMap<Long, Change> byVersion = new TreeMap<>();
         db.queryPaginator(q -> q.tableName(table).consistentRead(true)
-                        .keyConditionExpression("pk = :pk AND begins_with(sk, :incarnation)")
-                        .expressionAttributeValues(Map.of(":pk", s(historyPk(key)), ":incarnation", s(string(head, "incarnation") + "#"))))
-                .items().forEach(archive -> changes.addAll(SegmentCodec.decodeHistory(string(archive, "changes"))));
-        changes.addAll(SegmentCodec.decodeHistory(string(head, "history")));
-        return changes;
+                        .keyConditionExpression("pk = :pk")
+                        .expressionAttributeValues(Map.of(":pk", s(AuditEntry.partition(key)))))
+                .items().forEach(item -> AuditEntry.of(item).stream()
+                        .filter(entry -> entry.incarnation().equals(incarnation))
+                        .forEach(entry -> byVersion.put(entry.change().version(), entry.change())));
+        AuditEntry.of(head).forEach(entry -> byVersion.put(entry.change().version(), entry.change()));
+        return new ArrayList<>(byVersion.values());
     }
 
     /**
@@ -145,30 +157,63 @@ public class SegmentStore {
         return due;
     }
 
-    /** Creates the segment; {@link AlreadyExists} if one with its key exists. */
-    public void create(Segment segment) {
+    /**
+     * Creates the segment, recording {@code creation} as its first change; {@link AlreadyExists}
+     * if one with its key exists. A deleted predecessor's last entry is kept in the audit log.
+     */
+    public void create(Segment segment, Change creation) {
         SegmentKey key = segment.key();
-        Map<String, AttributeValue> head = head(segment, UUID.randomUUID().toString(), 1, List.of(), "[]", "[]");
+        Map<String, AttributeValue> head = head(segment, UUID.randomUUID().toString(), 1, List.of(), "[]", List.of(creation));
+        Map<String, AttributeValue> existing = readHead(key);
+        PutItemRequest.Builder put = PutItemRequest.builder().tableName(table).item(head);
+        if (existing == null) {
+            put.conditionExpression("attribute_not_exists(pk)");
+        } else if (isTombstone(existing)) {
+            writeAll(entryItems(AuditEntry.of(existing)));
+            put.conditionExpression("deleted = :deleted AND incarnation = :incarnation").expressionAttributeValues(Map.of(
+                    ":deleted", AttributeValue.fromBool(true), ":incarnation", s(string(existing, "incarnation"))));
+        } else {
+            throw alreadyExists(key);
+        }
         try {
-            db.putItem(p -> p.tableName(table).item(head).conditionExpression("attribute_not_exists(pk)"));
+            db.putItem(put.build());
         } catch (ConditionalCheckFailedException exists) {
-            throw new AlreadyExists("A segment with key \"" + key.key() + "\" already exists in environment \""
-                    + key.environmentKey() + "\" of project \"" + key.projectKey() + "\". Choose another key.");
+            throw alreadyExists(key);
         }
     }
 
-    /** Deletes the segment and, with it, its schedules. False if there was none. */
-    public boolean delete(SegmentKey key) {
-        Map<String, AttributeValue> old;
-        try {
-            old = db.deleteItem(d -> d.tableName(table).key(key(headPk(key), key.key()))
-                    .conditionExpression("attribute_exists(pk)")
-                    .returnValues("ALL_OLD")).attributes();
-        } catch (ConditionalCheckFailedException missing) {
-            return false;
+    /**
+     * Deletes the segment and, with it, its schedules; its head becomes a tombstone holding the
+     * deletion's audit entry. False if there was no segment.
+     */
+    public boolean delete(SegmentKey key, long now, String actor) {
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            Map<String, AttributeValue> old = readHead(key);
+            if (old == null || isTombstone(old)) {
+                return false;
+            }
+            writeAll(entryItems(AuditEntry.of(old)));
+            long version = number(old, "version");
+            String incarnation = string(old, "incarnation");
+            Change deletion = Change.deletion(version, now, actor);
+            Map<String, AttributeValue> tombstone = new LinkedHashMap<>(key(headPk(key), key.key()));
+            tombstone.put("deleted", AttributeValue.fromBool(true));
+            tombstone.put("version", n(deletion.version()));
+            record(tombstone, key, incarnation, List.of(deletion));
+            tombstone.put(Table.TTL, n(now / 1000 + retentionSeconds));
+            try {
+                db.putItem(p -> p.tableName(table).item(tombstone)
+                        .conditionExpression("version = :version AND incarnation = :incarnation")
+                        .expressionAttributeValues(Map.of(":version", n(version), ":incarnation", s(incarnation))));
+            } catch (ConditionalCheckFailedException lost) {
+                backOff(attempt);
+                continue;
+            }
+            retire(key, stringList(old, "chunks"));
+            return true;
         }
-        retire(key, stringList(old, "chunks"));
-        return true;
+        throw new WriteConflict("The segment \"" + key.key() + "\" kept changing under concurrent writers, and "
+                + MAX_ATTEMPTS + " attempts to delete it lost the race. Nothing was changed; try again.");
     }
 
     /**
@@ -195,12 +240,22 @@ public class SegmentStore {
     }
 
     private Optional<Stored> load(SegmentKey key) {
-        Map<String, AttributeValue> head = db.getItem(g -> g.tableName(table).consistentRead(true)
-                .key(key(headPk(key), key.key()))).item();
-        if (head == null || head.isEmpty()) {
+        Map<String, AttributeValue> head = readHead(key);
+        if (head == null || isTombstone(head)) {
             return Optional.empty();
         }
         return Optional.of(fromHead(head));
+    }
+
+    /** The head item, live or tombstone; null if there is none. */
+    private Map<String, AttributeValue> readHead(SegmentKey key) {
+        Map<String, AttributeValue> head = db.getItem(g -> g.tableName(table).consistentRead(true)
+                .key(key(headPk(key), key.key()))).item();
+        return head == null || head.isEmpty() ? null : head;
+    }
+
+    private static boolean isTombstone(Map<String, AttributeValue> head) {
+        return head.containsKey("deleted");
     }
 
     private Stored fromHead(Map<String, AttributeValue> head) {
@@ -212,8 +267,7 @@ public class SegmentStore {
         buckets.forEach(bucket -> SegmentCodec.decodeTargets(bucket, targets, schedules));
         Segment segment = new Segment(key, string(head, "name"), string(head, "description"), stringList(head, "tags"),
                 number(head, "creationDate"), number(head, "lastModifiedDate"), number(head, "version"), targets, schedules);
-        return new Stored(segment, string(head, "incarnation"), chunkIds, buckets,
-                SegmentCodec.decodeHistory(string(head, "history")));
+        return new Stored(segment, string(head, "incarnation"), chunkIds, buckets, AuditEntry.of(head));
     }
 
     private List<String> readChunks(SegmentKey key, List<String> chunkIds) {
@@ -283,24 +337,11 @@ public class SegmentStore {
             }
         }
 
-        List<Change> history = new ArrayList<>(stored.history());
-        history.addAll(revision.changes());
-        String encodedHistory = SegmentCodec.encodeHistory(history);
-        if (history.size() > HISTORY_IN_HEAD || utf8(encodedHistory) > HISTORY_BYTES_IN_HEAD) {
-            // Only committed changes move out, under a key fixed by their first version, so a
-            // racing writer that moves the same ones writes the same item.
-            if (!stored.history().isEmpty()) {
-                Map<String, AttributeValue> archive = key(historyPk(key),
-                        stored.incarnation() + "#" + String.format("%020d", stored.history().get(0).version()));
-                archive.put("changes", s(SegmentCodec.encodeHistory(stored.history())));
-                writes.add(put(archive));
-            }
-            encodedHistory = SegmentCodec.encodeHistory(revision.changes());
-        }
+        writes.addAll(entryItems(stored.latest()));
         writeAll(writes);
 
         Map<String, AttributeValue> head = head(segment, stored.incarnation(), bucketCount, chunkIds,
-                bucketCount == 1 ? buckets.get(0) : null, encodedHistory);
+                bucketCount == 1 ? buckets.get(0) : null, revision.changes());
         try {
             db.putItem(p -> p.tableName(table).item(head)
                     .conditionExpression("version = :version AND incarnation = :incarnation")
@@ -318,11 +359,9 @@ public class SegmentStore {
     }
 
     private Map<String, AttributeValue> head(Segment segment, String incarnation, int bucketCount, List<String> chunkIds,
-            String inlineData, String encodedHistory) {
+            String inlineData, List<Change> latest) {
         SegmentKey key = segment.key();
         Map<String, AttributeValue> head = new LinkedHashMap<>(key(headPk(key), key.key()));
-        head.put("project", s(key.projectKey()));
-        head.put("environment", s(key.environmentKey()));
         head.put("name", s(segment.name()));
         if (segment.description() != null) {
             head.put("description", s(segment.description()));
@@ -338,12 +377,31 @@ public class SegmentStore {
         } else {
             head.put("chunks", strings(chunkIds));
         }
-        head.put("history", s(encodedHistory));
+        record(head, key, incarnation, latest);
         segment.nextExpiry().ifPresent(due -> {
             head.put(Table.DUE_SHARD, s(dueShard(Math.floorMod((headPk(key) + "#" + key.key()).hashCode(), DUE_SHARDS))));
             head.put(Table.DUE_AT, n(Math.floorDiv(due, 1000L)));
         });
         return head;
+    }
+
+    /**
+     * Makes a head hold the changes of its commit and places it in the audit index at the
+     * oldest of them, so that paging below any of them still reaches it.
+     */
+    private static void record(Map<String, AttributeValue> head, SegmentKey key, String incarnation, List<Change> latest) {
+        AuditEntry.locate(head, key, incarnation);
+        head.put("history", s(SegmentCodec.encodeHistory(latest)));
+        AuditEntry.indexAt(head, new AuditEntry(key, incarnation, latest.get(0)).sortKey());
+    }
+
+    private List<WriteRequest> entryItems(List<AuditEntry> entries) {
+        return entries.stream().map(entry -> put(entry.item(retentionSeconds))).toList();
+    }
+
+    private static AlreadyExists alreadyExists(SegmentKey key) {
+        return new AlreadyExists("A segment with key \"" + key.key() + "\" already exists in environment \""
+                + key.environmentKey() + "\" of project \"" + key.projectKey() + "\". Choose another key.");
     }
 
     private void writeAll(List<WriteRequest> writes) {
@@ -423,9 +481,5 @@ public class SegmentStore {
 
     private static String chunkPk(SegmentKey key) {
         return "CHUNK#" + key.projectKey() + "#" + key.environmentKey() + "#" + key.key();
-    }
-
-    private static String historyPk(SegmentKey key) {
-        return "HISTORY#" + key.projectKey() + "#" + key.environmentKey() + "#" + key.key();
     }
 }

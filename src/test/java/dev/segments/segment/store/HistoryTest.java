@@ -20,7 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** The comment of a change and the name of the token that made it are kept with the change. */
+/** The comment of a change and the name of the token that made it are kept with the change, and every change is kept. */
 @QuarkusTest
 @QuarkusTestResource(Dynalite.class)
 class HistoryTest {
@@ -49,22 +49,26 @@ class HistoryTest {
     }
 
     @Test
-    void historyMovesOutOfTheHeadIntoArchivesWithoutLosingAnEntry() {
+    void everyVersionHasExactlyOneEntryOnceChangesMoveOutOfTheHead() {
         Fixture f = segmentWithUsers();
         for (int i = 0; i < 45; i++) {
             Api.admin().contentType(Api.SEMANTIC_PATCH).body(Map.of("environmentKey", f.environment(), "comment", "change " + i,
                     "instructions", List.of(Map.of("kind", "addIncludedUsers", "values", List.of("u" + i)))))
                     .patch(f.segmentPath()).then().statusCode(200);
         }
-        String historyPk = "HISTORY#" + f.project() + "#" + f.environment() + "#" + f.segment();
-        var archives = table.client().query(q -> q.tableName(table.name()).consistentRead(true)
-                .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(historyPk)))).items();
+        String entryPk = "AUDIT#" + f.project() + "#" + f.environment() + "#" + f.segment();
+        var items = table.client().query(q -> q.tableName(table.name()).consistentRead(true)
+                .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(entryPk)))).items();
         Map<String, AttributeValue> head = table.client().getItem(g -> g.tableName(table.name()).consistentRead(true)
                 .key(Attributes.key(SegmentStore.headPk(f.project(), f.environment()), f.segment()))).item();
         List<Long> versions = new java.util.ArrayList<>();
-        archives.forEach(a -> SegmentCodec.decodeHistory(a.get("changes").s()).forEach(c -> versions.add(c.version())));
+        items.forEach(item -> {
+            var change = SegmentCodec.decodeHistory(item.get("history").s()).get(0);
+            versions.add(change.version());
+            assertEquals(change.at() / 1000 + 90 * 86_400L, Long.parseLong(item.get(Table.TTL).n()), "kept for the retention");
+        });
         SegmentCodec.decodeHistory(head.get("history").s()).forEach(c -> versions.add(c.version()));
-        // Version 1 is the creation; every later version has exactly one entry.
-        assertEquals(java.util.stream.LongStream.rangeClosed(2, 46).boxed().toList(), versions);
+        // Version 1 is the creation; the head keeps only its latest commit.
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, 46).boxed().toList(), versions);
     }
 }

@@ -1,0 +1,135 @@
+package dev.segments.segment.store;
+
+import static dev.segments.dynamo.Attributes.key;
+import static dev.segments.dynamo.Attributes.s;
+import static dev.segments.dynamo.Attributes.string;
+
+import dev.segments.dynamo.Table;
+import dev.segments.segment.SegmentKey;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Reads the audit log: entry items, plus the changes of each segment's latest commit, which
+ * live in its head until the next commit copies them out (see {@link SegmentStore}). An entry
+ * can be in both places for a moment; it is shown once.
+ */
+@ApplicationScoped
+public class AuditTrail {
+
+    /** Index rows a filtered listing reads before it answers with what it found and a cursor. */
+    static final int SCAN_BUDGET = 2000;
+
+    private final DynamoDbClient db;
+    private final String table;
+    private final long retentionMillis;
+
+    public AuditTrail(Table table, @ConfigProperty(name = AuditEntry.RETENTION_DAYS) int retentionDays) {
+        this.db = table.client();
+        this.table = table.name();
+        this.retentionMillis = retentionDays * 86_400_000L;
+    }
+
+    /**
+     * Entries with {@code from <= sortKey < below}, newest first, at most {@code limit}, that
+     * pass {@code filter}; {@code segment} narrows the read to one segment's entries.
+     * {@code resumeBelow} is where the next page starts, if there may be one.
+     */
+    public record Page(List<AuditEntry> entries, Optional<String> resumeBelow) {
+    }
+
+    public Page page(Optional<SegmentKey> segment, String from, String below, Predicate<AuditEntry> filter, int limit, long now) {
+        String lowest = max(from, AuditEntry.timeBound(now - retentionMillis));
+        TreeMap<String, AuditEntry> found = new TreeMap<>(Comparator.reverseOrder());
+        if (segment.isPresent()) {
+            Map<String, AttributeValue> head = db.getItem(g -> g.tableName(table).consistentRead(true)
+                    .key(key(SegmentStore.headPk(segment.get()), segment.get().key()))).item();
+            if (head != null && !head.isEmpty()) {
+                collect(head, lowest, below, filter, found);
+            }
+        }
+        Iterator<Map<String, AttributeValue>> rows = rows(segment, below);
+        String lastRow = null;
+        int scanned = 0;
+        while (rows.hasNext() && found.size() <= limit) {
+            if (++scanned > SCAN_BUDGET) {
+                return answer(found, limit, Optional.of(lastRow));
+            }
+            Map<String, AttributeValue> row = rows.next();
+            lastRow = string(row, segment.isPresent() ? Table.SK : Table.AUDIT_AT);
+            if (lastRow.compareTo(lowest) < 0) {
+                break;
+            }
+            collect(row, lowest, below, filter, found);
+        }
+        return answer(found, limit, Optional.empty());
+    }
+
+    /** The entry with this id, if it exists and is within the retention. */
+    public Optional<AuditEntry> find(String id, long now) {
+        Optional<String> sortKey = AuditEntry.sortKeyOf(id);
+        if (sortKey.isEmpty() || sortKey.get().compareTo(AuditEntry.timeBound(now - retentionMillis)) < 0) {
+            return Optional.empty();
+        }
+        SegmentKey segment = AuditEntry.segmentOf(sortKey.get());
+        for (Map<String, AttributeValue> itemKey : List.of(key(AuditEntry.partition(segment), sortKey.get()),
+                key(SegmentStore.headPk(segment), segment.key()))) {
+            Map<String, AttributeValue> item = db.getItem(g -> g.tableName(table).consistentRead(true).key(itemKey)).item();
+            if (item != null && !item.isEmpty()) {
+                Optional<AuditEntry> entry = AuditEntry.of(item).stream().filter(e -> e.sortKey().equals(sortKey.get())).findFirst();
+                if (entry.isPresent()) {
+                    return entry;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Index rows (or one segment's entry items) below {@code below}, newest first. */
+    private Iterator<Map<String, AttributeValue>> rows(Optional<SegmentKey> segment, String below) {
+        if (segment.isPresent()) {
+            return db.queryPaginator(q -> q.tableName(table).consistentRead(true).scanIndexForward(false)
+                            .keyConditionExpression("pk = :pk AND sk < :below")
+                            .expressionAttributeValues(Map.of(":pk", s(AuditEntry.partition(segment.get())), ":below", s(below))))
+                    .items().iterator();
+        }
+        return db.queryPaginator(q -> q.tableName(table).indexName(Table.AUDIT_INDEX).scanIndexForward(false)
+                        .keyConditionExpression("#log = :log AND #at < :below")
+                        .expressionAttributeNames(Map.of("#log", Table.AUDIT_LOG, "#at", Table.AUDIT_AT))
+                        .expressionAttributeValues(Map.of(":log", s(AuditEntry.LOG), ":below", s(below))))
+                .items().iterator();
+    }
+
+    private static void collect(Map<String, AttributeValue> item, String from, String below, Predicate<AuditEntry> filter,
+            TreeMap<String, AuditEntry> found) {
+        for (AuditEntry entry : AuditEntry.of(item)) {
+            String key = entry.sortKey();
+            if (key.compareTo(from) >= 0 && key.compareTo(below) < 0 && filter.test(entry)) {
+                found.put(key, entry);
+            }
+        }
+    }
+
+    private static Page answer(TreeMap<String, AuditEntry> found, int limit, Optional<String> scanStoppedAt) {
+        List<AuditEntry> entries = new ArrayList<>(found.values());
+        if (entries.size() > limit) {
+            List<AuditEntry> page = List.copyOf(entries.subList(0, limit));
+            return new Page(page, Optional.of(page.get(limit - 1).sortKey()));
+        }
+        return new Page(entries, scanStoppedAt);
+    }
+
+    private static String max(String a, String b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+}
