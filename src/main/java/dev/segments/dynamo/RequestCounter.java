@@ -1,10 +1,12 @@
 package dev.segments.dynamo;
 
+import dev.segments.ops.RequestRecord;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
@@ -12,12 +14,37 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 /**
  * Counts DynamoDB requests by operation, and the bytes of their request bodies, as the SDK
  * sends them. Benchmarks and tests read it to show what an API call costs in store requests.
+ * It also adds each call's time, retries included, to the running request's record.
  */
 public class RequestCounter implements ExecutionInterceptor {
+
+    private static final ExecutionAttribute<Long> STARTED = new ExecutionAttribute<>("segments.started");
 
     private static final Map<String, AtomicLong> REQUESTS = new ConcurrentHashMap<>();
     private static final Map<String, AtomicLong> BYTES = new ConcurrentHashMap<>();
     private static final Map<String, AtomicLong> RESPONSE_BYTES = new ConcurrentHashMap<>();
+
+    @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        attributes.putAttribute(STARTED, System.nanoTime());
+    }
+
+    @Override
+    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+        timed(attributes);
+    }
+
+    @Override
+    public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+        timed(attributes);
+    }
+
+    private static void timed(ExecutionAttributes attributes) {
+        Long started = attributes.getAttribute(STARTED);
+        if (started != null) {
+            RequestRecord.current().ifPresent(record -> record.calledDynamo(System.nanoTime() - started));
+        }
+    }
 
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {

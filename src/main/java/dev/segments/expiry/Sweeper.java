@@ -1,5 +1,9 @@
 package dev.segments.expiry;
 
+import static dev.segments.ops.Metrics.Measure.count;
+import static dev.segments.ops.Metrics.Measure.millis;
+
+import dev.segments.ops.Metrics;
 import dev.segments.segment.ExpiringTarget;
 import dev.segments.segment.Expiry;
 import dev.segments.segment.Revision;
@@ -7,7 +11,10 @@ import dev.segments.segment.SegmentKey;
 import dev.segments.segment.store.SegmentStore;
 import dev.segments.web.AppClock;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.jboss.logging.Logger;
+import software.amazon.cloudwatchlogs.emf.model.DimensionSet;
 
 /**
  * Writes due removals back to the store: finds segments with something due through the due
@@ -29,10 +36,25 @@ public class Sweeper {
 
     private final SegmentStore store;
     private final AppClock clock;
+    private final Metrics metrics;
 
-    Sweeper(SegmentStore store, AppClock clock) {
+    Sweeper(SegmentStore store, AppClock clock, Metrics metrics) {
         this.store = store;
         this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** One line per run, also when nothing was due, so that the lag metric has no gaps. */
+    private void report(Result result, long tookMillis) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("event", "sweep");
+        properties.put("expiries", result.expired());
+        properties.put("segments", result.segments());
+        properties.put("maxLagMs", result.maxLagMillis());
+        properties.put("durationMs", tookMillis);
+        metrics.emit(DimensionSet.of("Operation", "sweep"), Map.of(
+                "ExpiriesCarriedOut", count(result.expired()),
+                "ExpiryLag", millis(result.maxLagMillis())), properties);
     }
 
     public Result sweep() {
@@ -58,9 +80,8 @@ public class Sweeper {
                 LOG.warnf("Sweep of segment %s/%s/%s failed: %s", key.projectKey(), key.environmentKey(), key.key(), e.getMessage());
             }
         }
-        if (expired > 0) {
-            LOG.infof("Sweep carried out %d scheduled removals in %d segments, at most %d ms after due", expired, segments, maxLag);
-        }
-        return new Result(expired, segments, maxLag);
+        Result result = new Result(expired, segments, maxLag);
+        report(result, clock.millis() - now);
+        return result;
     }
 }

@@ -3,6 +3,7 @@ package dev.segments.web;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segments.segment.store.AlreadyExists;
+import dev.segments.ops.RequestRecord;
 import dev.segments.segment.store.WriteConflict;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
@@ -46,6 +47,7 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response conflict(WriteConflict conflict) {
+        RequestRecord.current().ifPresent(RequestRecord::conflicted);
         return body(409, "optimistic_locking_error", conflict.getMessage());
     }
 

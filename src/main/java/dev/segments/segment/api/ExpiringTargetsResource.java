@@ -6,6 +6,7 @@ import dev.segments.segment.Expiry;
 import dev.segments.segment.SegmentKey;
 import dev.segments.segment.SegmentPatches;
 import dev.segments.segment.SegmentPatches.PartialOutcome;
+import dev.segments.ops.RequestRecord;
 import dev.segments.segment.store.SegmentStore;
 import dev.segments.web.AppClock;
 import dev.segments.web.Caller;
@@ -37,9 +38,12 @@ public class ExpiringTargetsResource {
     private final AppClock clock;
     private final Caller caller;
     private final Ids ids;
+    private final RequestRecord record;
 
-    ExpiringTargetsResource(SegmentStore segments, SegmentLocator locator, AppClock clock, Caller caller, Ids ids) {
+    ExpiringTargetsResource(SegmentStore segments, SegmentLocator locator, AppClock clock, Caller caller, Ids ids,
+            RequestRecord record) {
         this.segments = segments;
+        this.record = record;
         this.locator = locator;
         this.clock = clock;
         this.caller = caller;
@@ -67,6 +71,10 @@ public class ExpiringTargetsResource {
         Edit edit = new Edit(clock.millis(), caller.name(), JsonBody.comment(json), ids);
         PartialOutcome outcome = segments.update(key, stored -> SegmentPatches.expiringTargets(stored, instructions, edit),
                 PartialOutcome::revision).orElseThrow(() -> locator.segmentNotFound(key));
+        record.instructions(instructions.size(), outcome.errors().size());
+        if (outcome.revision().changed()) {
+            record.wrote(outcome.revision().segment().version());
+        }
         return SegmentJson.expiringPatched(outcome.revision().segment(), view, instructions.size(), outcome.errors());
     }
 }

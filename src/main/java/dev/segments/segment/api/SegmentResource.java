@@ -8,6 +8,7 @@ import dev.segments.segment.Revision;
 import dev.segments.segment.Segment;
 import dev.segments.segment.SegmentKey;
 import dev.segments.segment.SegmentPatches;
+import dev.segments.ops.RequestRecord;
 import dev.segments.segment.store.SegmentStore;
 import dev.segments.web.ApiError;
 import dev.segments.web.AppClock;
@@ -38,9 +39,11 @@ public class SegmentResource {
     private final AppClock clock;
     private final Caller caller;
     private final Ids ids;
+    private final RequestRecord record;
 
-    SegmentResource(SegmentStore segments, SegmentLocator locator, AppClock clock, Caller caller, Ids ids) {
+    SegmentResource(SegmentStore segments, SegmentLocator locator, AppClock clock, Caller caller, Ids ids, RequestRecord record) {
         this.segments = segments;
+        this.record = record;
         this.locator = locator;
         this.clock = clock;
         this.caller = caller;
@@ -106,8 +109,13 @@ public class SegmentResource {
         try {
             Revision revision = segments.update(key, stored -> SegmentPatches.segment(stored, instructions, edit), Function.identity())
                     .orElseThrow(() -> locator.segmentNotFound(key));
+            record.instructions(instructions.size(), 0);
+            if (revision.changed()) {
+                record.wrote(revision.segment().version());
+            }
             return SegmentJson.segment(revision.segment());
         } catch (SegmentPatches.Refused refused) {
+            record.instructions(instructions.size(), 1);
             throw ApiError.invalid("Instruction " + refused.instructionIndex() + " cannot be applied, so nothing was changed: "
                     + refused.getMessage());
         }

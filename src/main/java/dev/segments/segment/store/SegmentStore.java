@@ -9,6 +9,7 @@ import static dev.segments.dynamo.Attributes.stringList;
 import static dev.segments.dynamo.Attributes.strings;
 
 import dev.segments.dynamo.Table;
+import dev.segments.ops.RequestRecord;
 import dev.segments.segment.Change;
 import dev.segments.segment.ExpiringTarget;
 import dev.segments.segment.Revision;
@@ -233,6 +234,7 @@ public class SegmentStore {
             if (!revision.changed() || commit(loaded.get(), revision)) {
                 return Optional.of(result);
             }
+            RequestRecord.current().ifPresent(RequestRecord::writeRetried);
             backOff(attempt);
         }
         throw new WriteConflict("The segment \"" + key.key() + "\" kept changing under concurrent writers, and "
