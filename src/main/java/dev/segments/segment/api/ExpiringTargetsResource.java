@@ -24,13 +24,16 @@ import jakarta.ws.rs.core.MediaType;
  * expiring (context) targets. Note the paths: the segment key comes before the environment
  * key here, unlike the segment resource itself. The class shares the segment resource's
  * root path so that an unsupported method on these paths is answered 405.
+ * <p>
+ * Each LaunchDarkly operation has its own method and path; all of them delegate to one
+ * implementation per HTTP method, parameterised by the {@link ExpiringView}.
  */
 @Path("/api/v2/segments")
 @Produces(MediaType.APPLICATION_JSON)
 public class ExpiringTargetsResource {
 
-    /** Both views share one template; {@code view} is the path segment that names the API. */
-    static final String PATH = "{projectKey}/{segmentKey}/{view: expiring-user-targets|expiring-targets}/{environmentKey}";
+    static final String USERS_PATH = "{projectKey}/{segmentKey}/expiring-user-targets/{environmentKey}";
+    static final String CONTEXTS_PATH = "{projectKey}/{segmentKey}/expiring-targets/{environmentKey}";
 
     private final SegmentStore segments;
     private final SegmentLocator locator;
@@ -47,21 +50,39 @@ public class ExpiringTargetsResource {
     }
 
     @GET
-    @Path(PATH)
-    public JsonNode get(@PathParam("projectKey") String projectKey, @PathParam("segmentKey") String segmentKey,
-            @PathParam("view") String view, @PathParam("environmentKey") String environmentKey) {
-        SegmentKey key = SegmentLocator.key(projectKey, environmentKey, segmentKey);
-        var stored = segments.find(key).orElseThrow(() -> locator.segmentNotFound(key));
-        return SegmentJson.expiring(Expiry.carryOut(stored, clock.millis()).segment(), ExpiringView.named(view));
+    @Path(USERS_PATH)
+    public JsonNode getUserTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
+            @PathParam("segmentKey") String segmentKey) {
+        return get(SegmentLocator.key(projectKey, environmentKey, segmentKey), ExpiringView.USERS);
     }
 
     @PATCH
-    @Path(PATH)
-    public JsonNode patch(@PathParam("projectKey") String projectKey, @PathParam("segmentKey") String segmentKey,
-            @PathParam("view") String viewName, @PathParam("environmentKey") String environmentKey,
-            @HeaderParam("Content-Type") String contentType, byte[] body) {
-        SegmentKey key = SegmentLocator.key(projectKey, environmentKey, segmentKey);
-        ExpiringView view = ExpiringView.named(viewName);
+    @Path(USERS_PATH)
+    public JsonNode patchUserTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
+            @PathParam("segmentKey") String segmentKey, @HeaderParam("Content-Type") String contentType, byte[] body) {
+        return patch(SegmentLocator.key(projectKey, environmentKey, segmentKey), ExpiringView.USERS, contentType, body);
+    }
+
+    @GET
+    @Path(CONTEXTS_PATH)
+    public JsonNode getTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
+            @PathParam("segmentKey") String segmentKey) {
+        return get(SegmentLocator.key(projectKey, environmentKey, segmentKey), ExpiringView.CONTEXTS);
+    }
+
+    @PATCH
+    @Path(CONTEXTS_PATH)
+    public JsonNode patchTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
+            @PathParam("segmentKey") String segmentKey, @HeaderParam("Content-Type") String contentType, byte[] body) {
+        return patch(SegmentLocator.key(projectKey, environmentKey, segmentKey), ExpiringView.CONTEXTS, contentType, body);
+    }
+
+    private JsonNode get(SegmentKey key, ExpiringView view) {
+        var stored = segments.find(key).orElseThrow(() -> locator.segmentNotFound(key));
+        return SegmentJson.expiring(Expiry.carryOut(stored, clock.millis()).segment(), view);
+    }
+
+    private JsonNode patch(SegmentKey key, ExpiringView view, String contentType, byte[] body) {
         JsonNode json = JsonBody.semanticPatch(contentType, body);
         var instructions = Instructions.expiring(view, JsonBody.instructions(json, Instructions.MAX));
         Edit edit = new Edit(clock.millis(), caller.name(), JsonBody.comment(json), ids);
