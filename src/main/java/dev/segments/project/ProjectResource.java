@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /** Projects and their environments: create and get. */
 @Path("/api/v2/projects")
@@ -41,6 +42,7 @@ public class ProjectResource {
     }
 
     @POST
+    @Operation(operationId = "postProject", summary = "Create project")
     public Response create(@HeaderParam("Content-Type") String contentType, byte[] body) {
         JsonNode json = JsonBody.object(contentType, body);
         String key = Keys.resource("project", JsonBody.requiredString(json, "key", "The project"));
@@ -72,6 +74,7 @@ public class ProjectResource {
 
     @GET
     @Path("{projectKey}")
+    @Operation(operationId = "getProject", summary = "Get project")
     public JsonNode get(@PathParam("projectKey") String projectKey) {
         Project project = find(projectKey);
         ObjectNode rep = project(project);
@@ -85,6 +88,7 @@ public class ProjectResource {
 
     @POST
     @Path("{projectKey}/environments")
+    @Operation(operationId = "postEnvironment", summary = "Create environment")
     public Response createEnvironment(@PathParam("projectKey") String projectKey,
             @HeaderParam("Content-Type") String contentType, byte[] body) {
         Keys.resource("project", projectKey);
@@ -97,6 +101,7 @@ public class ProjectResource {
 
     @GET
     @Path("{projectKey}/environments/{environmentKey}")
+    @Operation(operationId = "getEnvironment", summary = "Get environment")
     public JsonNode getEnvironment(@PathParam("projectKey") String projectKey,
             @PathParam("environmentKey") String environmentKey) {
         Keys.resource("environment", environmentKey);

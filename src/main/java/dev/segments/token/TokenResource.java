@@ -19,6 +19,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /** Access tokens: the secret is shown once, on creation; afterwards only its last four characters. */
 @Path("/api/v2/tokens")
@@ -38,6 +39,7 @@ public class TokenResource {
     }
 
     @POST
+    @Operation(operationId = "postToken", summary = "Create access token")
     public Response create(@HeaderParam("Content-Type") String contentType, byte[] body) {
         JsonNode json = JsonBody.object(contentType, body);
         String name = JsonBody.requiredString(json, "name", "The token");
@@ -57,6 +59,7 @@ public class TokenResource {
     }
 
     @GET
+    @Operation(operationId = "getTokens", summary = "List access tokens")
     public JsonNode list() {
         ObjectNode rep = JsonNodeFactory.instance.objectNode();
         ArrayNode items = rep.putArray("items");
@@ -69,6 +72,7 @@ public class TokenResource {
 
     @DELETE
     @Path("{id}")
+    @Operation(operationId = "deleteToken", summary = "Delete access token")
     public Response delete(@PathParam("id") String id) {
         if (!tokens.delete(id)) {
             throw ApiError.notFound("Access token \"" + id + "\" not found.");

@@ -18,6 +18,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
  * A segment's scheduled removals, through LaunchDarkly's two APIs: expiring user targets and
@@ -25,8 +26,9 @@ import jakarta.ws.rs.core.MediaType;
  * key here, unlike the segment resource itself. The class shares the segment resource's
  * root path so that an unsupported method on these paths is answered 405.
  * <p>
- * Each LaunchDarkly operation has its own method and path; all of them delegate to one
- * implementation per HTTP method, parameterised by the {@link ExpiringView}.
+ * Each LaunchDarkly operation has its own method, path and operationId (so that the OpenAPI
+ * document names them as LaunchDarkly does); all of them delegate to one implementation per
+ * HTTP method, parameterised by the {@link ExpiringView}.
  */
 @Path("/api/v2/segments")
 @Produces(MediaType.APPLICATION_JSON)
@@ -51,6 +53,7 @@ public class ExpiringTargetsResource {
 
     @GET
     @Path(USERS_PATH)
+    @Operation(operationId = "getExpiringUserTargetsForSegment", summary = "Get expiring user targets for segment")
     public JsonNode getUserTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
             @PathParam("segmentKey") String segmentKey) {
         return get(SegmentLocator.key(projectKey, environmentKey, segmentKey), ExpiringView.USERS);
@@ -58,6 +61,7 @@ public class ExpiringTargetsResource {
 
     @PATCH
     @Path(USERS_PATH)
+    @Operation(operationId = "patchExpiringUserTargetsForSegment", summary = "Update expiring user targets for segment")
     public JsonNode patchUserTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
             @PathParam("segmentKey") String segmentKey, @HeaderParam("Content-Type") String contentType, byte[] body) {
         return patch(SegmentLocator.key(projectKey, environmentKey, segmentKey), ExpiringView.USERS, contentType, body);
@@ -65,6 +69,7 @@ public class ExpiringTargetsResource {
 
     @GET
     @Path(CONTEXTS_PATH)
+    @Operation(operationId = "getExpiringTargetsForSegment", summary = "Get expiring targets for segment")
     public JsonNode getTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
             @PathParam("segmentKey") String segmentKey) {
         return get(SegmentLocator.key(projectKey, environmentKey, segmentKey), ExpiringView.CONTEXTS);
@@ -72,6 +77,7 @@ public class ExpiringTargetsResource {
 
     @PATCH
     @Path(CONTEXTS_PATH)
+    @Operation(operationId = "patchExpiringTargetsForSegment", summary = "Update expiring targets for segment")
     public JsonNode patchTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
             @PathParam("segmentKey") String segmentKey, @HeaderParam("Content-Type") String contentType, byte[] body) {
         return patch(SegmentLocator.key(projectKey, environmentKey, segmentKey), ExpiringView.CONTEXTS, contentType, body);

@@ -26,6 +26,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.function.Function;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /** Segments: create, list, get, semantic patch, delete. */
 @Path("/api/v2/segments")
@@ -48,6 +49,7 @@ public class SegmentResource {
 
     @POST
     @Path("{projectKey}/{environmentKey}")
+    @Operation(operationId = "postSegment", summary = "Create segment")
     public Response create(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
             @HeaderParam("Content-Type") String contentType, byte[] body) {
         JsonNode json = JsonBody.object(contentType, body);
@@ -68,6 +70,7 @@ public class SegmentResource {
 
     @GET
     @Path("{projectKey}/{environmentKey}")
+    @Operation(operationId = "getSegments", summary = "List segments")
     public JsonNode list(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey) {
         Keys.resource("project", projectKey);
         Keys.resource("environment", environmentKey);
@@ -81,6 +84,7 @@ public class SegmentResource {
 
     @GET
     @Path("{projectKey}/{environmentKey}/{segmentKey}")
+    @Operation(operationId = "getSegment", summary = "Get segment")
     public JsonNode get(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
             @PathParam("segmentKey") String segmentKey) {
         SegmentKey key = SegmentLocator.key(projectKey, environmentKey, segmentKey);
@@ -90,6 +94,7 @@ public class SegmentResource {
 
     @PATCH
     @Path("{projectKey}/{environmentKey}/{segmentKey}")
+    @Operation(operationId = "patchSegment", summary = "Patch segment")
     public JsonNode patch(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
             @PathParam("segmentKey") String segmentKey, @HeaderParam("Content-Type") String contentType, byte[] body)
             throws SegmentPatches.Refused {
@@ -114,6 +119,7 @@ public class SegmentResource {
 
     @DELETE
     @Path("{projectKey}/{environmentKey}/{segmentKey}")
+    @Operation(operationId = "deleteSegment", summary = "Delete segment")
     public Response delete(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
             @PathParam("segmentKey") String segmentKey) {
         SegmentKey key = SegmentLocator.key(projectKey, environmentKey, segmentKey);
