@@ -19,6 +19,12 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * A segment's scheduled removals, through LaunchDarkly's two APIs: expiring user targets and
@@ -30,6 +36,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  * document names them as LaunchDarkly does); all of them delegate to one implementation per
  * HTTP method, parameterised by the {@link ExpiringView}.
  */
+@SecurityRequirement(name = "ApiKey")
+@Tag(name = "Segments")
 @Path("/api/v2/segments")
 @Produces(MediaType.APPLICATION_JSON)
 public class ExpiringTargetsResource {
@@ -62,6 +70,7 @@ public class ExpiringTargetsResource {
     @PATCH
     @Path(USERS_PATH)
     @Operation(operationId = "patchExpiringUserTargetsForSegment", summary = "Update expiring user targets for segment")
+    @RequestBody(required = true, content = @Content(mediaType = JsonBody.SEMANTIC_PATCH, schema = @Schema(type = SchemaType.OBJECT)))
     public JsonNode patchUserTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
             @PathParam("segmentKey") String segmentKey, @HeaderParam("Content-Type") String contentType, byte[] body) {
         return patch(SegmentLocator.key(projectKey, environmentKey, segmentKey), ExpiringView.USERS, contentType, body);
@@ -78,6 +87,7 @@ public class ExpiringTargetsResource {
     @PATCH
     @Path(CONTEXTS_PATH)
     @Operation(operationId = "patchExpiringTargetsForSegment", summary = "Update expiring targets for segment")
+    @RequestBody(required = true, content = @Content(mediaType = JsonBody.SEMANTIC_PATCH, schema = @Schema(type = SchemaType.OBJECT)))
     public JsonNode patchTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
             @PathParam("segmentKey") String segmentKey, @HeaderParam("Content-Type") String contentType, byte[] body) {
         return patch(SegmentLocator.key(projectKey, environmentKey, segmentKey), ExpiringView.CONTEXTS, contentType, body);

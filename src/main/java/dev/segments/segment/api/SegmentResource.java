@@ -27,8 +27,17 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.function.Function;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Segments: create, list, get, semantic patch, delete. */
+@SecurityRequirement(name = "ApiKey")
+@Tag(name = "Segments")
 @Path("/api/v2/segments")
 @Produces(MediaType.APPLICATION_JSON)
 public class SegmentResource {
@@ -50,6 +59,9 @@ public class SegmentResource {
     @POST
     @Path("{projectKey}/{environmentKey}")
     @Operation(operationId = "postSegment", summary = "Create segment")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     public Response create(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
             @HeaderParam("Content-Type") String contentType, byte[] body) {
         JsonNode json = JsonBody.object(contentType, body);
@@ -95,6 +107,7 @@ public class SegmentResource {
     @PATCH
     @Path("{projectKey}/{environmentKey}/{segmentKey}")
     @Operation(operationId = "patchSegment", summary = "Patch segment")
+    @RequestBody(required = true, content = @Content(mediaType = JsonBody.SEMANTIC_PATCH, schema = @Schema(type = SchemaType.OBJECT)))
     public JsonNode patch(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
             @PathParam("segmentKey") String segmentKey, @HeaderParam("Content-Type") String contentType, byte[] body)
             throws SegmentPatches.Refused {
@@ -120,6 +133,7 @@ public class SegmentResource {
     @DELETE
     @Path("{projectKey}/{environmentKey}/{segmentKey}")
     @Operation(operationId = "deleteSegment", summary = "Delete segment")
+    @APIResponse(responseCode = "204", description = "No content")
     public Response delete(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
             @PathParam("segmentKey") String segmentKey) {
         SegmentKey key = SegmentLocator.key(projectKey, environmentKey, segmentKey);
