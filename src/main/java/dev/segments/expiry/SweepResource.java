@@ -7,6 +7,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
  * The deployed sweeper's entry point. The once-a-minute schedule invokes the function with a
@@ -26,6 +27,8 @@ public class SweepResource {
 
     @POST
     @Unauthenticated
+    // Not part of the public API (API Gateway never routes it) nor of LaunchDarkly's, so not in the OpenAPI document.
+    @Operation(hidden = true)
     public ObjectNode sweep() {
         Sweeper.Result result = sweeper.sweep();
         ObjectNode body = JsonNodeFactory.instance.objectNode();

@@ -22,8 +22,18 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Projects and their environments: create and get. */
+@SecurityRequirement(name = "ApiKey")
+@Tag(name = "Projects")
 @Path("/api/v2/projects")
 @Produces(MediaType.APPLICATION_JSON)
 public class ProjectResource {
@@ -41,6 +51,10 @@ public class ProjectResource {
     }
 
     @POST
+    @Operation(operationId = "postProject", summary = "Create project")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     public Response create(@HeaderParam("Content-Type") String contentType, byte[] body) {
         JsonNode json = JsonBody.object(contentType, body);
         String key = Keys.resource("project", JsonBody.requiredString(json, "key", "The project"));
@@ -72,6 +86,7 @@ public class ProjectResource {
 
     @GET
     @Path("{projectKey}")
+    @Operation(operationId = "getProject", summary = "Get project")
     public JsonNode get(@PathParam("projectKey") String projectKey) {
         Project project = find(projectKey);
         ObjectNode rep = project(project);
@@ -85,6 +100,11 @@ public class ProjectResource {
 
     @POST
     @Path("{projectKey}/environments")
+    @Tag(name = "Environments")
+    @Operation(operationId = "postEnvironment", summary = "Create environment")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     public Response createEnvironment(@PathParam("projectKey") String projectKey,
             @HeaderParam("Content-Type") String contentType, byte[] body) {
         Keys.resource("project", projectKey);
@@ -97,6 +117,8 @@ public class ProjectResource {
 
     @GET
     @Path("{projectKey}/environments/{environmentKey}")
+    @Tag(name = "Environments")
+    @Operation(operationId = "getEnvironment", summary = "Get environment")
     public JsonNode getEnvironment(@PathParam("projectKey") String projectKey,
             @PathParam("environmentKey") String environmentKey) {
         Keys.resource("environment", environmentKey);

@@ -19,8 +19,18 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Access tokens: the secret is shown once, on creation; afterwards only its last four characters. */
+@SecurityRequirement(name = "ApiKey")
+@Tag(name = "Access tokens")
 @Path("/api/v2/tokens")
 @Produces(MediaType.APPLICATION_JSON)
 public class TokenResource {
@@ -38,6 +48,10 @@ public class TokenResource {
     }
 
     @POST
+    @Operation(operationId = "postToken", summary = "Create access token")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     public Response create(@HeaderParam("Content-Type") String contentType, byte[] body) {
         JsonNode json = JsonBody.object(contentType, body);
         String name = JsonBody.requiredString(json, "name", "The token");
@@ -57,6 +71,7 @@ public class TokenResource {
     }
 
     @GET
+    @Operation(operationId = "getTokens", summary = "List access tokens")
     public JsonNode list() {
         ObjectNode rep = JsonNodeFactory.instance.objectNode();
         ArrayNode items = rep.putArray("items");
@@ -69,6 +84,8 @@ public class TokenResource {
 
     @DELETE
     @Path("{id}")
+    @Operation(operationId = "deleteToken", summary = "Delete access token")
+    @APIResponse(responseCode = "204", description = "No content")
     public Response delete(@PathParam("id") String id) {
         if (!tokens.delete(id)) {
             throw ApiError.notFound("Access token \"" + id + "\" not found.");

@@ -18,6 +18,9 @@ public final class JsonBody {
     /** The largest body accepted (413 above it). */
     public static final int MAX_BYTES = 1024 * 1024;
 
+    /** The media type of a semantic patch body, as LaunchDarkly's documentation gives it. */
+    public static final String SEMANTIC_PATCH = "application/json; domain-model=launchdarkly.semanticpatch";
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private JsonBody() {

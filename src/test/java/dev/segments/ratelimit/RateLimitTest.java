@@ -3,8 +3,10 @@ package dev.segments.ratelimit;
 import static dev.segments.testing.Api.admin;
 import static dev.segments.testing.Api.as;
 import static dev.segments.testing.Api.segmentWithUsers;
+import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 
 import dev.segments.testing.Api.Fixture;
 import dev.segments.testing.Dynalite;
@@ -68,5 +70,14 @@ class RateLimitTest {
         // The next window starts afresh.
         clock.use(Clock.fixed(Instant.ofEpochMilli(start + 60_000), ZoneOffset.UTC));
         as(token).get(f.segmentPath()).then().statusCode(200).header("X-Ratelimit-Route-Remaining", "4");
+    }
+
+    @Test
+    void theOpenApiDocumentNeedsNoTokenAndIsNotCounted() {
+        // Served outside the Authentication filter, so the limiter never sees it; fetched without the Contract filter.
+        for (int i = 0; i < 7; i++) {
+            given().get("/api/v2/openapi.json").then().statusCode(200)
+                    .header("X-Ratelimit-Route-Remaining", nullValue());
+        }
     }
 }

@@ -19,19 +19,32 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * A segment's scheduled removals, through LaunchDarkly's two APIs: expiring user targets and
  * expiring (context) targets. Note the paths: the segment key comes before the environment
  * key here, unlike the segment resource itself. The class shares the segment resource's
  * root path so that an unsupported method on these paths is answered 405.
+ * <p>
+ * Each LaunchDarkly operation has its own method, path and operationId (so that the OpenAPI
+ * document names them as LaunchDarkly does); all of them delegate to one implementation per
+ * HTTP method, parameterised by the {@link ExpiringView}.
  */
+@SecurityRequirement(name = "ApiKey")
+@Tag(name = "Segments")
 @Path("/api/v2/segments")
 @Produces(MediaType.APPLICATION_JSON)
 public class ExpiringTargetsResource {
 
-    /** Both views share one template; {@code view} is the path segment that names the API. */
-    static final String PATH = "{projectKey}/{segmentKey}/{view: expiring-user-targets|expiring-targets}/{environmentKey}";
+    static final String USERS_PATH = "{projectKey}/{segmentKey}/expiring-user-targets/{environmentKey}";
+    static final String CONTEXTS_PATH = "{projectKey}/{segmentKey}/expiring-targets/{environmentKey}";
 
     private final SegmentStore segments;
     private final SegmentLocator locator;
@@ -51,21 +64,45 @@ public class ExpiringTargetsResource {
     }
 
     @GET
-    @Path(PATH)
-    public JsonNode get(@PathParam("projectKey") String projectKey, @PathParam("segmentKey") String segmentKey,
-            @PathParam("view") String view, @PathParam("environmentKey") String environmentKey) {
-        SegmentKey key = SegmentLocator.key(projectKey, environmentKey, segmentKey);
-        var stored = segments.find(key).orElseThrow(() -> locator.segmentNotFound(key));
-        return SegmentJson.expiring(Expiry.carryOut(stored, clock.millis()).segment(), ExpiringView.named(view));
+    @Path(USERS_PATH)
+    @Operation(operationId = "getExpiringUserTargetsForSegment", summary = "Get expiring user targets for segment")
+    public JsonNode getUserTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
+            @PathParam("segmentKey") String segmentKey) {
+        return get(SegmentLocator.key(projectKey, environmentKey, segmentKey), ExpiringView.USERS);
     }
 
     @PATCH
-    @Path(PATH)
-    public JsonNode patch(@PathParam("projectKey") String projectKey, @PathParam("segmentKey") String segmentKey,
-            @PathParam("view") String viewName, @PathParam("environmentKey") String environmentKey,
-            @HeaderParam("Content-Type") String contentType, byte[] body) {
-        SegmentKey key = SegmentLocator.key(projectKey, environmentKey, segmentKey);
-        ExpiringView view = ExpiringView.named(viewName);
+    @Path(USERS_PATH)
+    @Operation(operationId = "patchExpiringUserTargetsForSegment", summary = "Update expiring user targets for segment")
+    @RequestBody(required = true, content = @Content(mediaType = JsonBody.SEMANTIC_PATCH, schema = @Schema(type = SchemaType.OBJECT)))
+    public JsonNode patchUserTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
+            @PathParam("segmentKey") String segmentKey, @HeaderParam("Content-Type") String contentType, byte[] body) {
+        return patch(SegmentLocator.key(projectKey, environmentKey, segmentKey), ExpiringView.USERS, contentType, body);
+    }
+
+    @GET
+    @Path(CONTEXTS_PATH)
+    @Operation(operationId = "getExpiringTargetsForSegment", summary = "Get expiring targets for segment")
+    public JsonNode getTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
+            @PathParam("segmentKey") String segmentKey) {
+        return get(SegmentLocator.key(projectKey, environmentKey, segmentKey), ExpiringView.CONTEXTS);
+    }
+
+    @PATCH
+    @Path(CONTEXTS_PATH)
+    @Operation(operationId = "patchExpiringTargetsForSegment", summary = "Update expiring targets for segment")
+    @RequestBody(required = true, content = @Content(mediaType = JsonBody.SEMANTIC_PATCH, schema = @Schema(type = SchemaType.OBJECT)))
+    public JsonNode patchTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
+            @PathParam("segmentKey") String segmentKey, @HeaderParam("Content-Type") String contentType, byte[] body) {
+        return patch(SegmentLocator.key(projectKey, environmentKey, segmentKey), ExpiringView.CONTEXTS, contentType, body);
+    }
+
+    private JsonNode get(SegmentKey key, ExpiringView view) {
+        var stored = segments.find(key).orElseThrow(() -> locator.segmentNotFound(key));
+        return SegmentJson.expiring(Expiry.carryOut(stored, clock.millis()).segment(), view);
+    }
+
+    private JsonNode patch(SegmentKey key, ExpiringView view, String contentType, byte[] body) {
         JsonNode json = JsonBody.semanticPatch(contentType, body);
         var instructions = Instructions.expiring(view, JsonBody.instructions(json, Instructions.MAX));
         Edit edit = new Edit(clock.millis(), caller.name(), JsonBody.comment(json), ids);

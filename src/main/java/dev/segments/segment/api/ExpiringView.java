@@ -20,11 +20,6 @@ enum ExpiringView {
         this.pathSegment = pathSegment;
     }
 
-    /** The view a request path names; the path template admits only these two. */
-    static ExpiringView named(String pathSegment) {
-        return pathSegment.equals(USERS.pathSegment) ? USERS : CONTEXTS;
-    }
-
     String path(SegmentKey key) {
         return "/api/v2/segments/" + key.projectKey() + "/" + key.key() + "/" + pathSegment + "/" + key.environmentKey();
     }

@@ -28,8 +28,18 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.function.Function;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Segments: create, list, get, semantic patch, delete. */
+@SecurityRequirement(name = "ApiKey")
+@Tag(name = "Segments")
 @Path("/api/v2/segments")
 @Produces(MediaType.APPLICATION_JSON)
 public class SegmentResource {
@@ -52,6 +62,10 @@ public class SegmentResource {
 
     @POST
     @Path("{projectKey}/{environmentKey}")
+    @Operation(operationId = "postSegment", summary = "Create segment")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     public Response create(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
             @HeaderParam("Content-Type") String contentType, byte[] body) {
         JsonNode json = JsonBody.object(contentType, body);
@@ -72,6 +86,7 @@ public class SegmentResource {
 
     @GET
     @Path("{projectKey}/{environmentKey}")
+    @Operation(operationId = "getSegments", summary = "List segments")
     public JsonNode list(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey) {
         Keys.resource("project", projectKey);
         Keys.resource("environment", environmentKey);
@@ -85,6 +100,7 @@ public class SegmentResource {
 
     @GET
     @Path("{projectKey}/{environmentKey}/{segmentKey}")
+    @Operation(operationId = "getSegment", summary = "Get segment")
     public JsonNode get(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
             @PathParam("segmentKey") String segmentKey) {
         SegmentKey key = SegmentLocator.key(projectKey, environmentKey, segmentKey);
@@ -94,6 +110,8 @@ public class SegmentResource {
 
     @PATCH
     @Path("{projectKey}/{environmentKey}/{segmentKey}")
+    @Operation(operationId = "patchSegment", summary = "Patch segment")
+    @RequestBody(required = true, content = @Content(mediaType = JsonBody.SEMANTIC_PATCH, schema = @Schema(type = SchemaType.OBJECT)))
     public JsonNode patch(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
             @PathParam("segmentKey") String segmentKey, @HeaderParam("Content-Type") String contentType, byte[] body)
             throws SegmentPatches.Refused {
@@ -123,6 +141,8 @@ public class SegmentResource {
 
     @DELETE
     @Path("{projectKey}/{environmentKey}/{segmentKey}")
+    @Operation(operationId = "deleteSegment", summary = "Delete segment")
+    @APIResponse(responseCode = "204", description = "No content")
     public Response delete(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
             @PathParam("segmentKey") String segmentKey) {
         SegmentKey key = SegmentLocator.key(projectKey, environmentKey, segmentKey);
