@@ -16,11 +16,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.StringJoiner;
 import java.util.function.Predicate;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * LaunchDarkly's audit log for segments: every change, newest first, with who made it, when,
  * what it did, its comment and the version it produced.
  */
+@SecurityRequirement(name = "ApiKey")
+@Tag(name = "Audit log")
 @Path(AuditJson.PATH)
 @Produces(MediaType.APPLICATION_JSON)
 public class AuditLogResource {
@@ -41,6 +46,7 @@ public class AuditLogResource {
      * {@code _links.next} carries, continues a listing below the last entry of a page.
      */
     @GET
+    @Operation(operationId = "getAuditLogEntries", summary = "List audit log entries")
     public JsonNode list(@QueryParam("spec") String spec, @QueryParam("q") String q, @QueryParam("before") String before,
             @QueryParam("after") String after, @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
         ResourceSpec resources = ResourceSpec.parse(spec);
@@ -67,6 +73,7 @@ public class AuditLogResource {
 
     @GET
     @Path("{id}")
+    @Operation(operationId = "getAuditLogEntry", summary = "Get audit log entry")
     public JsonNode get(@PathParam("id") String id) {
         return trail.find(id, clock.millis()).map(AuditJson::detail)
                 .orElseThrow(() -> ApiError.notFound("No audit log entry has the id \"" + id + "\"."));

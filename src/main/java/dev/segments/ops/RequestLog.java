@@ -16,8 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import software.amazon.cloudwatchlogs.emf.model.DimensionSet;
@@ -30,8 +28,7 @@ import software.amazon.cloudwatchlogs.emf.model.DimensionSet;
  */
 public class RequestLog {
 
-    private static final Map<Method, String> TEMPLATES = new ConcurrentHashMap<>();
-    private static final Pattern CHOICE = Pattern.compile("\\{(\\w+)\\s*:[^}]*\\}");
+    private static final Map<Method, String> ROUTES = new ConcurrentHashMap<>();
 
     @Inject
     RequestRecord record;
@@ -54,7 +51,7 @@ public class RequestLog {
     @ServerResponseFilter(priority = 1)
     public void finish(ContainerRequestContext request, ContainerResponseContext response, ResourceInfo resource) {
         double latency = record.millisSinceStart();
-        String route = request.getMethod() + " " + route(request, resource);
+        String route = request.getMethod() + " " + route(resource);
         int status = response.getStatus();
 
         Map<String, Metrics.Measure> measures = new LinkedHashMap<>();
@@ -95,27 +92,16 @@ public class RequestLog {
         }
     }
 
-    /**
-     * The route template of the matched resource method, e.g.
-     * {@code /api/v2/segments/{projectKey}/{environmentKey}/{segmentKey}}. A parameter that only
-     * chooses among fixed words ({@code {view: a|b}}) shows the word, as the route is that word's.
-     */
-    private static String route(ContainerRequestContext request, ResourceInfo resource) {
+    /** The route template of the matched resource method, e.g. {@code /api/v2/segments/{projectKey}/...}. */
+    private static String route(ResourceInfo resource) {
         Method method = resource == null ? null : resource.getResourceMethod();
         if (method == null) {
             return "unmatched";
         }
-        String template = TEMPLATES.computeIfAbsent(method, m -> {
+        return ROUTES.computeIfAbsent(method, m -> {
             Path type = resource.getResourceClass().getAnnotation(Path.class);
             Path own = m.getAnnotation(Path.class);
             return ((type == null ? "" : type.value()) + (own == null ? "" : "/" + own.value())).replaceAll("/+", "/");
         });
-        Matcher choice = CHOICE.matcher(template);
-        StringBuilder route = new StringBuilder();
-        while (choice.find()) {
-            String word = request.getUriInfo().getPathParameters().getFirst(choice.group(1));
-            choice.appendReplacement(route, Matcher.quoteReplacement(word == null ? "{" + choice.group(1) + "}" : word));
-        }
-        return choice.appendTail(route).toString();
     }
 }

@@ -14,15 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.segments.testing.Api;
 import dev.segments.testing.Api.Fixture;
 import dev.segments.testing.Dynalite;
-import dev.segments.web.AppClock;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import jakarta.inject.Inject;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -30,7 +25,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,14 +35,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(Dynalite.class)
 class AuditLogTest {
-
-    @Inject
-    AppClock clock;
-
-    @AfterEach
-    void realTime() {
-        clock.use(Clock.systemUTC());
-    }
 
     @Test
     void everyChangeIsAnEntryWithAuthorCommentWhatAndVersion() {
@@ -203,15 +189,6 @@ class AuditLogTest {
         assertEquals(List.of("created the segment", "deleted the segment", "updated the segment", "created the segment"), verbs);
         assertEquals(1, version(f));
         admin().get(f.segmentPath()).then().statusCode(200).body("included.size()", equalTo(0));
-    }
-
-    @Test
-    void entriesPastTheRetentionAreHidden() {
-        Fixture f = segmentWithUsers("u");
-        String id = all(spec(f), 20).get(0).getString("_id");
-        clock.use(Clock.fixed(Instant.now().plusSeconds(91L * 86_400), ZoneOffset.UTC));
-        assertEquals(0, all(spec(f), 20).size());
-        admin().get("/api/v2/auditlog/" + id).then().statusCode(404);
     }
 
     @Test

@@ -34,7 +34,8 @@ class OpenApiDocumentTest {
             "postSegment", "getSegments", "getSegment", "patchSegment", "deleteSegment",
             "getExpiringUserTargetsForSegment", "patchExpiringUserTargetsForSegment",
             "getExpiringTargetsForSegment", "patchExpiringTargetsForSegment",
-            "postToken", "getTokens", "deleteToken");
+            "postToken", "getTokens", "deleteToken",
+            "getAuditLogEntries", "getAuditLogEntry");
 
     /**
      * Fetched without a token (LaunchDarkly's is public) and without the {@link Contract}

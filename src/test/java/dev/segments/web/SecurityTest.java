@@ -92,9 +92,12 @@ class SecurityTest {
         as(writer).contentType("application/json").body("{broken").patch(f.expiringPath()).then().statusCode(400);
 
         Path log = Path.of("target", "service-test.log");
+        Path requests = Path.of("target", "metrics-test.log");
         assertTrue(Files.exists(log), "the test profile writes the service log to " + log);
-        String all = Files.readString(log);
+        String all = Files.readString(log) + Files.readString(requests);
         assertTrue(all.contains("Installed features"), "the log file holds this run's log");
+        assertTrue(all.contains("\"route\":\"PATCH /api/v2/segments/{projectKey}/{segmentKey}/expiring-user-targets/{environmentKey}\""),
+                "the request lines are searched too");
         for (String secret : List.of(writer, unknown, Api.ADMIN, writer.substring(4), unknown.substring(4))) {
             assertFalse(all.contains(secret), "a token appears in the service log");
         }
