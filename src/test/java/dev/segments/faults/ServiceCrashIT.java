@@ -84,6 +84,8 @@ class ServiceCrashIT {
     static final int PER_REQUEST = 3;
     static final int CLIENTS = 3;
     static final int CRASHES = 6;
+    /** The function's output over all its lives in one run. */
+    static final Path LOG = Path.of("target", "service-crash.log");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     enum Kind { ADD_USERS, SCHEDULE, REMOVE_USERS }
@@ -100,6 +102,7 @@ class ServiceCrashIT {
     void killedMidStreamAndRestartedEveryInvariantHolds() throws Exception {
         long started = System.nanoTime();
         Path jar = artifact();
+        Files.deleteIfExists(LOG);
         Dynalite.Server dynalite = new Dynalite.Server(null);
         String table = "crash-" + UUID.randomUUID().toString().substring(0, 8);
         try (DynamoDbClient db = DynamoDbClient.builder().endpointOverride(URI.create(dynalite.endpoint())).region(Region.US_EAST_1)
@@ -402,7 +405,7 @@ class ServiceCrashIT {
 
     private void start() throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/service-crash.log")));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(LOG.toFile()));
         builder.environment().putAll(env);
         function = builder.start();
     }
