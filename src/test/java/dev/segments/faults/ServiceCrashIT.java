@@ -28,11 +28,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -228,16 +226,17 @@ class ServiceCrashIT {
             assertEquals(far + 999, written.expirationDate());
 
             function.destroyForcibly().waitFor();
-            System.out.printf("Service crash: %d PATCHes sent by %d clients to a %d-user segment kept in %d chunks; %d SIGKILLs "
-                            + "injected (after %s answered requests), %d requests in flight at the kills; %d answered 200, all present; "
-                            + "%d unanswered (function killed under them), of which %d entirely present and %d entirely absent; "
-                            + "no request half-applied; version %d -> %d = history %d + 1, one entry per applied request; "
-                            + "%d referenced chunks all present, %d unreferenced (%d left unretired by crashes); %d schedules, "
-                            + "none without its user; reads and writes work after restart; %d ms%n",
-                    sent.size(), CLIENTS, POOL, referenced.size(), CRASHES, answeredBeforeKill, inFlightAtKills, answered200,
-                    unanswered, present - answered200, absent, seeded.version(), stored.version(), history.size(),
-                    referenced.size(), unreferenced, unreferencedUnretired, stored.schedules().size(),
-                    (System.nanoTime() - started) / 1_000_000);
+            System.out.printf("Service crash: %d PATCHes sent by %d clients to one segment (%d users at the start, %d at "
+                            + "the end) kept in %d chunks; %d SIGKILLs injected (after %s answered requests), %d requests in "
+                            + "flight at the kills; %d answered 200, all present; %d unanswered (function killed under them), "
+                            + "of which %d entirely present and %d entirely absent; no request half-applied; version %d -> %d "
+                            + "= history %d + 1, one entry per applied request; %d referenced chunks all present, %d unreferenced "
+                            + "(%d left unretired by crashes); %d schedules, none without its user; reads and writes work after "
+                            + "restart; %d ms%n",
+                    sent.size(), CLIENTS, POOL, stored.targets().size(), referenced.size(), CRASHES, answeredBeforeKill,
+                    inFlightAtKills, answered200, unanswered, present - answered200, absent, seeded.version(),
+                    stored.version(), history.size(), referenced.size(), unreferenced, unreferencedUnretired,
+                    stored.schedules().size(), (System.nanoTime() - started) / 1_000_000);
         } finally {
             if (function != null) {
                 function.destroyForcibly();
