@@ -18,6 +18,7 @@ import dev.segments.segment.TargetRef;
 import dev.segments.segment.TargetType;
 import dev.segments.segment.store.SegmentStore;
 import dev.segments.testing.Dynalite;
+import dev.segments.testing.KillSwitchProxy;
 import dev.segments.testing.LambdaRuntime;
 import java.io.File;
 import java.net.URI;
@@ -52,7 +53,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * The packaged function (target/*-runner.jar, run as AWS's java runtime runs it: under the
  * runtime interface client, polling a stand-in for Lambda's Runtime API) is killed with SIGKILL
  * several times while clients stream writes to one segment large enough to keep its targets in
- * chunk items, and started again. Dynalite keeps running. Afterwards, read straight from the
+ * chunk items, and started again. Dynalite keeps running. Most kills land at a chosen point of a
+ * write, through a {@link KillSwitchProxy} between the function and the store (see
+ * {@link #CRASH_POINTS}); the others at random moments. Afterwards, read straight from the
  * table:
  * <ul>
  * <li>every request's effect is entirely present or entirely absent, and present if it was
@@ -81,7 +84,15 @@ class ServiceCrashIT {
     static final int SCHEDULED = 300;
     static final int PER_REQUEST = 3;
     static final int CLIENTS = 3;
-    static final int CRASHES = 6;
+    /**
+     * Where each kill lands: at the next DynamoDB request of that operation, before it reaches
+     * the store (BatchWriteItem: before a change's new chunks are written; PutItem: chunks
+     * written, head not; UpdateItem: head written, superseded chunks not yet retired;
+     * BatchGetItem: while reading), or, for null, at a random moment.
+     */
+    static final List<String> CRASH_POINTS = java.util.Arrays.asList("PutItem", "BatchWriteItem", "UpdateItem", null,
+            "PutItem", "BatchGetItem", null);
+    static final int CRASHES = CRASH_POINTS.size();
     /** The function's output over all its lives in one run. */
     static final Path LOG = Path.of("target", "service-crash.log");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -92,7 +103,7 @@ class ServiceCrashIT {
     record Sent(String id, Kind kind, List<String> users, long date, Integer status) {
     }
 
-    private Process function;
+    private volatile Process function;
     private final List<String> command = new ArrayList<>();
     private final Map<String, String> env = new HashMap<>();
 
@@ -106,11 +117,13 @@ class ServiceCrashIT {
         try (DynamoDbClient db = DynamoDbClient.builder().endpointOverride(URI.create(dynalite.endpoint())).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClient(UrlConnectionHttpClient.create()).build();
-                LambdaRuntime runtime = new LambdaRuntime()) {
+                LambdaRuntime runtime = new LambdaRuntime();
+                KillSwitchProxy proxy = new KillSwitchProxy(dynalite.endpoint())) {
             new Table(db, table, true).ensureExists();
             SegmentStore store = new SegmentStore(new Table(db, table, false));
             SegmentKey key = new SegmentKey(PROJECT, ENV, SEGMENT);
-            prepare(jar, runtime, dynalite.endpoint(), table);
+            // The function reaches the store through the proxy, which can kill it at a chosen request.
+            prepare(jar, runtime, proxy.endpoint(), table);
             start();
             seed(runtime);
             Segment seeded = store.find(key).orElseThrow();
@@ -137,15 +150,25 @@ class ServiceCrashIT {
             Random chaos = new Random();
             int inFlightAtKills = 0;
             List<Integer> answeredBeforeKill = new ArrayList<>();
+            List<String> killedAt = new ArrayList<>();
             for (int crash = 0; crash < CRASHES; crash++) {
                 int before = answered(sent);
                 // Let writes flow for a while after the (re)start, then kill the function mid-stream.
                 do {
                     Thread.sleep(200);
                 } while (answered(sent) < before + 10);
-                Thread.sleep(200 + chaos.nextInt(1500));
                 answeredBeforeKill.add(answered(sent));
-                function.destroyForcibly().waitFor();
+                String point = CRASH_POINTS.get(crash);
+                boolean atPoint = false;
+                if (point != null) {
+                    Process victim = function;
+                    atPoint = proxy.killAt(point, () -> kill(victim), 20_000);
+                }
+                if (!atPoint) {
+                    Thread.sleep(200 + chaos.nextInt(1500));
+                    kill(function);
+                }
+                killedAt.add(atPoint ? point : "random moment");
                 inFlightAtKills += runtime.crashed();
                 start();
             }
@@ -160,7 +183,6 @@ class ServiceCrashIT {
             pool.shutdown();
 
             // Invariants, read straight from the table.
-            Segment stored = store.find(key).orElseThrow();
             Map<String, AttributeValue> head = db.getItem(g -> g.tableName(table).consistentRead(true)
                     .key(Map.of("pk", AttributeValue.fromS("SEGMENTS#" + PROJECT + "#" + ENV), "sk", AttributeValue.fromS(SEGMENT)))).item();
             List<String> referenced = dev.segments.dynamo.Attributes.stringList(head, "chunks");
@@ -170,6 +192,7 @@ class ServiceCrashIT {
                 assertTrue(chunkItems.containsKey(id), "the head refers to chunk " + id + ", which is missing");
                 assertFalse(chunkItems.get(id).containsKey(Table.TTL), "the head refers to chunk " + id + ", which is retired");
             }
+            Segment stored = store.find(key).orElseThrow();
             long unreferenced = chunkItems.keySet().stream().filter(id -> !referenced.contains(id)).count();
             long unreferencedUnretired = chunkItems.entrySet().stream()
                     .filter(e -> !referenced.contains(e.getKey()) && !e.getValue().containsKey(Table.TTL)).count();
@@ -227,13 +250,13 @@ class ServiceCrashIT {
 
             function.destroyForcibly().waitFor();
             System.out.printf("Service crash: %d PATCHes sent by %d clients to one segment (%d users at the start, %d at "
-                            + "the end) kept in %d chunks; %d SIGKILLs injected (after %s answered requests), %d requests in "
-                            + "flight at the kills; %d answered 200, all present; %d unanswered (function killed under them), "
+                            + "the end) kept in %d chunks; %d SIGKILLs injected (at %s, after %s answered requests), %d "
+                            + "requests in flight at the kills; %d answered 200, all present; %d unanswered (function killed under them), "
                             + "of which %d entirely present and %d entirely absent; no request half-applied; version %d -> %d "
                             + "= history %d + 1, one entry per applied request; %d referenced chunks all present, %d unreferenced "
                             + "(%d left unretired by crashes); %d schedules, none without its user; reads and writes work after "
                             + "restart; %d ms%n",
-                    sent.size(), CLIENTS, POOL, stored.targets().size(), referenced.size(), CRASHES, answeredBeforeKill,
+                    sent.size(), CLIENTS, POOL, stored.targets().size(), referenced.size(), CRASHES, killedAt, answeredBeforeKill,
                     inFlightAtKills, answered200, unanswered, present - answered200, absent, seeded.version(),
                     stored.version(), history.size(), referenced.size(), unreferenced, unreferencedUnretired,
                     stored.schedules().size(), (System.nanoTime() - started) / 1_000_000);
@@ -400,6 +423,15 @@ class ServiceCrashIT {
         env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_TYPE", "static");
         env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_ACCESS_KEY_ID", "local");
         env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_SECRET_ACCESS_KEY", "local");
+    }
+
+    private static void kill(Process process) {
+        try {
+            process.destroyForcibly().waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private void start() throws Exception {
