@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.segments.dynamo.Table;
 import dev.segments.testing.Dynalite;
+import dev.segments.testing.LambdaRuntime;
 import java.io.File;
 import java.net.URI;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.segments.bench;
+package dev.segments.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,19 +11,23 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in for AWS Lambda's Runtime API on loopback: the packaged function (JVM or native)
  * polls it for events exactly as it polls Lambda, so a benchmark drives the same Lambda HTTP
  * path as production. Each call becomes an API Gateway HTTP API (payload v2) event.
+ *
+ * <p>When a test kills the function, {@link #crashed} fails the invocations it had taken, as
+ * Lambda reports an invocation whose runtime died, and keeps events that a dead process's
+ * pending poll would take for the next process.
  */
-final class LambdaRuntime implements AutoCloseable {
+public final class LambdaRuntime implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NEXT = "/2018-06-01/runtime/invocation/next";
@@ -32,10 +36,12 @@ final class LambdaRuntime implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final BlockingQueue<Invocation> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingDeque<Invocation> queue = new LinkedBlockingDeque<>();
     private final Map<String, Invocation> inFlight = new ConcurrentHashMap<>();
+    /** Counts the function processes that died; a poll begun before a death hands nothing out. */
+    private final AtomicInteger deaths = new AtomicInteger();
 
-    LambdaRuntime() throws IOException {
+    public LambdaRuntime() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/2018-06-01/runtime/", this::handle);
@@ -43,12 +49,22 @@ final class LambdaRuntime implements AutoCloseable {
     }
 
     /** The value for AWS_LAMBDA_RUNTIME_API. */
-    String address() {
+    public String address() {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** Sends one HTTP request through the function and waits for its answer. */
-    JsonNode call(String method, String path, String token, String contentType, String body) throws Exception {
+    public JsonNode call(String method, String path, String token, String contentType, String body) throws Exception {
+        return call(method, path, token, contentType, body, 120);
+    }
+
+    /**
+     * Sends one HTTP request through the function and waits at most {@code timeoutSeconds} for
+     * its answer: API Gateway's response event ({@code statusCode}, {@code headers}, {@code body}).
+     * Fails if the function died while handling it, or timed out.
+     */
+    public JsonNode call(String method, String path, String token, String contentType, String body, int timeoutSeconds)
+            throws Exception {
         ObjectNode event = JSON.createObjectNode();
         event.put("version", "2.0");
         event.put("routeKey", "$default");
@@ -76,14 +92,38 @@ final class LambdaRuntime implements AutoCloseable {
         event.put("isBase64Encoded", false);
         Invocation invocation = new Invocation(UUID.randomUUID().toString(), JSON.writeValueAsString(event), new CompletableFuture<>());
         queue.add(invocation);
-        return invocation.response().get(120, TimeUnit.SECONDS);
+        return invocation.response().get(timeoutSeconds, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The function process died: the invocations it had taken fail, and a poll it left open
+     * hands out nothing. Returns how many invocations were in flight.
+     */
+    public int crashed() {
+        deaths.incrementAndGet();
+        int lost = 0;
+        for (String id : inFlight.keySet()) {
+            Invocation invocation = inFlight.remove(id);
+            if (invocation != null) {
+                invocation.response().completeExceptionally(new IllegalStateException("the function process died during the invocation"));
+                lost++;
+            }
+        }
+        return lost;
     }
 
     private void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         try {
             if (path.equals(NEXT)) {
+                int generation = deaths.get();
                 Invocation next = queue.take();
+                if (generation != deaths.get()) {
+                    // Polled by a process that has died since: keep the event for the next one.
+                    queue.addFirst(next);
+                    reply(exchange, 500, "");
+                    return;
+                }
                 inFlight.put(next.id(), next);
                 exchange.getResponseHeaders().add("Lambda-Runtime-Aws-Request-Id", next.id());
                 exchange.getResponseHeaders().add("Lambda-Runtime-Deadline-Ms", Long.toString(System.currentTimeMillis() + 900_000));
