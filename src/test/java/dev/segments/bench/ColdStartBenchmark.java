@@ -141,16 +141,8 @@ class ColdStartBenchmark {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/cold-start.log")));
         Map<String, String> env = builder.environment();
-        env.put("AWS_LAMBDA_RUNTIME_API", runtime.address());
-        env.put("SEGMENTS_TABLE", table);
-        env.put("BOOTSTRAP_ADMIN_TOKEN", TOKEN);
         // Rate limiting stays on, as deployed, with room for the 1,000 PATCHes.
-        env.put("RATE_LIMIT_PER_MINUTE", "100000");
-        env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", endpoint);
-        env.put("QUARKUS_DYNAMODB_AWS_REGION", "us-east-1");
-        env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_TYPE", "static");
-        env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_ACCESS_KEY_ID", "local");
-        env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_SECRET_ACCESS_KEY", "local");
+        runtime.configure(env, table, endpoint, TOKEN, 100_000);
         return builder.start();
     }
 

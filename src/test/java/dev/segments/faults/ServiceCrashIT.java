@@ -414,15 +414,7 @@ class ServiceCrashIT {
                 "-cp", jar + File.pathSeparator + runtimeClient,
                 "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
                 "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"));
-        env.put("AWS_LAMBDA_RUNTIME_API", runtime.address());
-        env.put("SEGMENTS_TABLE", table);
-        env.put("BOOTSTRAP_ADMIN_TOKEN", TOKEN);
-        env.put("RATE_LIMIT_PER_MINUTE", "0");
-        env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", endpoint);
-        env.put("QUARKUS_DYNAMODB_AWS_REGION", "us-east-1");
-        env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_TYPE", "static");
-        env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_ACCESS_KEY_ID", "local");
-        env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_SECRET_ACCESS_KEY", "local");
+        runtime.configure(env, table, endpoint, TOKEN, 0);
     }
 
     private static void kill(Process process) {

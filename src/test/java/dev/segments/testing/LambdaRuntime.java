@@ -49,6 +49,22 @@ public final class LambdaRuntime implements AutoCloseable {
     }
 
     /** The value for AWS_LAMBDA_RUNTIME_API. */
+    /**
+     * The environment a packaged function needs to poll this runtime and use a local store, as
+     * the template gives it when deployed; {@code ratePerMinute} 0 turns rate limiting off.
+     */
+    public void configure(Map<String, String> env, String table, String storeEndpoint, String adminToken, int ratePerMinute) {
+        env.put("AWS_LAMBDA_RUNTIME_API", address());
+        env.put("SEGMENTS_TABLE", table);
+        env.put("BOOTSTRAP_ADMIN_TOKEN", adminToken);
+        env.put("RATE_LIMIT_PER_MINUTE", Integer.toString(ratePerMinute));
+        env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", storeEndpoint);
+        env.put("QUARKUS_DYNAMODB_AWS_REGION", "us-east-1");
+        env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_TYPE", "static");
+        env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_ACCESS_KEY_ID", "local");
+        env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_SECRET_ACCESS_KEY", "local");
+    }
+
     public String address() {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
