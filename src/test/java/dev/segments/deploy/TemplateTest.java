@@ -97,6 +97,22 @@ class TemplateTest {
         }
     }
 
+    /** A variable the template sets that the configuration never reads would be a setting that does nothing. */
+    @Test
+    void everyEnvironmentVariableTheTemplateSetsIsReadByTheConfiguration() throws IOException {
+        String config = Files.readString(Path.of("src/main/resources/application.properties"));
+        JsonNode variables = template().get("Resources").get("Function").get("Properties").get("Environment").get("Variables");
+        Set<String> unread = new TreeSet<>();
+        // DISABLE_SIGNAL_HANDLERS is read by Quarkus' native runtime itself, as its Lambda guide has it.
+        variables.fieldNames().forEachRemaining(name -> {
+            if (!config.contains("${" + name + ":") && !config.contains("${" + name + "}") && !name.equals("DISABLE_SIGNAL_HANDLERS")) {
+                unread.add(name);
+            }
+        });
+        assertEquals(Set.of(), unread, "set by template.yaml, read nowhere in application.properties");
+        assertTrue(variables.has("AUDIT_RETENTION_DAYS"));
+    }
+
     @Test
     void theFunctionMayOnlyTouchItsTableAndIndex() throws IOException {
         JsonNode statements = template().get("Resources").get("Function").get("Properties").get("Policies").get(0).get("Statement");
