@@ -117,8 +117,8 @@ public class SegmentStore {
     }
 
     /**
-     * Every recorded change of the segment's current incarnation still within the audit
-     * retention, oldest first, from its creation on.
+     * Every recorded change of the segment's current incarnation, oldest first, from its
+     * creation on, as long as DynamoDB's TTL has not deleted it after the audit retention.
      */
     public List<Change> history(SegmentKey key) {
         Map<String, AttributeValue> head = readHead(key);
