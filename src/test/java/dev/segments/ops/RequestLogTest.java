@@ -52,9 +52,10 @@ class RequestLogTest {
         as(writer).get(f.segmentPath()).then().statusCode(200);
         as("api-00000000-0000-4000-8000-00000000dead").get(f.segmentPath()).then().statusCode(401);
         as(writer).get("/api/v2/segments/" + f.project() + "/" + f.environment() + "/missing").then().statusCode(404);
+        as(writer).get("/api/v2/no-such-route").then().statusCode(404);
 
         List<JsonNode> lines = requestLines(start);
-        assertEquals(4, lines.size(), "one line per request: " + lines);
+        assertEquals(5, lines.size(), "one line per request: " + lines);
 
         JsonNode patch = lines.get(0);
         assertEquals("PATCH /api/v2/segments/{projectKey}/{segmentKey}/expiring-user-targets/{environmentKey}", patch.get("route").asText());
@@ -77,6 +78,8 @@ class RequestLogTest {
         assertFalse(lines.get(1).has("segmentVersion"), "a read writes no version");
         assertEquals(401, lines.get(2).get("status").asInt());
         assertEquals(404, lines.get(3).get("status").asInt());
+        assertEquals("GET unmatched", lines.get(4).get("route").asText());
+        assertEquals(404, lines.get(4).get("status").asInt());
 
         String written = read(start);
         assertFalse(written.contains(writer), "the token is in the log");
