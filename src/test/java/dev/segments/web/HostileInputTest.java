@@ -21,9 +21,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Property: whatever arrives (random and mutated bodies, headers and paths), the service never
- * answers 5xx, a rejected request changes nothing, and the segment's invariants hold after
- * every request. The generator is seeded; a failure prints its seed and case to replay with
+ * Property: whatever arrives (random and mutated bodies, headers, paths and audit-log
+ * queries), the service never answers 5xx, a rejected request changes nothing, and the
+ * segment's invariants hold after every request. The generator is seeded; a failure prints its seed and case to replay with
  * -Dhostile.seed=N.
  */
 @QuarkusTest
@@ -95,7 +95,7 @@ class HostileInputTest {
 
     static String[] request(Random random, Fixture f) {
         String pathSegment = random.nextInt(5) == 0 ? encode(pick(random, HOSTILE_STRINGS)) : f.segment();
-        return switch (random.nextInt(4)) {
+        return switch (random.nextInt(5)) {
             case 0 -> new String[] {"PATCH", "/api/v2/segments/" + f.project() + "/" + pathSegment + "/expiring-user-targets/" + f.environment(),
                     pick(random, CONTENT_TYPES), mutate(random, "{\"comment\":\"c\",\"instructions\":[{\"kind\":\"updateExpireUserTargetDate\","
                             + "\"targetType\":\"included\",\"userKey\":\"u2\",\"value\":" + FUTURE + ",\"version\":1}]}")};
@@ -105,9 +105,34 @@ class HostileInputTest {
             case 2 -> new String[] {"PATCH", "/api/v2/segments/" + f.project() + "/" + f.environment() + "/" + pathSegment,
                     pick(random, CONTENT_TYPES), mutate(random, "{\"environmentKey\":\"" + f.environment() + "\",\"instructions\":"
                             + "[{\"kind\":\"addExcludedUsers\",\"values\":[\"u1\"]}]}")};
+            case 3 -> new String[] {"GET", auditQuery(random, f), null, null};
             default -> new String[] {"POST", "/api/v2/segments/" + f.project() + "/" + f.environment(),
                     pick(random, CONTENT_TYPES), mutate(random, "{\"key\":\"" + pick(random, HOSTILE_STRINGS).replace("\"", "") + "\",\"name\":\"N\"}")};
         };
+    }
+
+    /** An audit log query with hostile values in any of its parameters. */
+    static String auditQuery(Random random, Fixture f) {
+        String[] specs = {"proj/" + f.project() + ":env/*:segment/*", "proj/*", "proj/" + f.project() + ":env/" + f.environment() + ":segment/"
+                + f.segment(), "proj/x;tag:env/y", "proj/:env/", "segment/" + f.segment(), pick(random, HOSTILE_STRINGS)};
+        String[] numbers = {"0", "1", "20", "21", "-1", "99999999999999999999", "1e3", "0x10", " 5", pick(random, HOSTILE_STRINGS)};
+        String[] cursors = {"bm9wZQ", "MDAwMDAwMDAwMDAwMCNhI2IjYyNkIzAwMDAwMDAwMDAwMQ", "====", pick(random, HOSTILE_STRINGS)};
+        List<String> query = new ArrayList<>();
+        if (random.nextBoolean()) {
+            query.add("spec=" + encode(pick(random, specs)));
+        }
+        for (String name : new String[] {"limit", "before", "after"}) {
+            if (random.nextInt(3) == 0) {
+                query.add(name + "=" + encode(pick(random, numbers)));
+            }
+        }
+        if (random.nextInt(4) == 0) {
+            query.add("cursor=" + encode(pick(random, cursors)));
+        }
+        if (random.nextInt(4) == 0) {
+            query.add("q=" + encode(pick(random, HOSTILE_STRINGS)));
+        }
+        return "/api/v2/auditlog" + (query.isEmpty() ? "" : "?" + String.join("&", query));
     }
 
     /** One random mutation of a valid body: a hostile value, a broken structure, or a size or depth attack. */
