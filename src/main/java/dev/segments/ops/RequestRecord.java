@@ -1,5 +1,6 @@
 package dev.segments.ops;
 
+import dev.segments.segment.Revision;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.ArcContainer;
 import jakarta.enterprise.context.RequestScoped;
@@ -72,8 +73,12 @@ public class RequestRecord {
         failedInstructions = failed;
     }
 
-    public void wrote(long version) {
-        versionWritten = version;
+    /** A patch's instructions and failures, and the version it wrote if it changed anything. */
+    public void patched(int total, int failed, Revision revision) {
+        instructions(total, failed);
+        if (revision.changed()) {
+            versionWritten = revision.segment().version();
+        }
     }
 
     public void writeRetried() {

@@ -108,10 +108,7 @@ public class ExpiringTargetsResource {
         Edit edit = new Edit(clock.millis(), caller.name(), JsonBody.comment(json), ids);
         PartialOutcome outcome = segments.update(key, stored -> SegmentPatches.expiringTargets(stored, instructions, edit),
                 PartialOutcome::revision).orElseThrow(() -> locator.segmentNotFound(key));
-        record.instructions(instructions.size(), outcome.errors().size());
-        if (outcome.revision().changed()) {
-            record.wrote(outcome.revision().segment().version());
-        }
+        record.patched(instructions.size(), outcome.errors().size(), outcome.revision());
         return SegmentJson.expiringPatched(outcome.revision().segment(), view, instructions.size(), outcome.errors());
     }
 }

@@ -127,10 +127,7 @@ public class SegmentResource {
         try {
             Revision revision = segments.update(key, stored -> SegmentPatches.segment(stored, instructions, edit), Function.identity())
                     .orElseThrow(() -> locator.segmentNotFound(key));
-            record.instructions(instructions.size(), 0);
-            if (revision.changed()) {
-                record.wrote(revision.segment().version());
-            }
+            record.patched(instructions.size(), 0, revision);
             return SegmentJson.segment(revision.segment());
         } catch (SegmentPatches.Refused refused) {
             record.instructions(instructions.size(), 1);
