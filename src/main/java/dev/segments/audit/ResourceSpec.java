@@ -17,10 +17,7 @@ record ResourceSpec(Pattern project, Pattern environment, Pattern segment, boole
     private static final Pattern PART = Pattern.compile("^(proj|env|segment|[a-z][a-z-]*)/([^:;]+)$");
 
     static ResourceSpec parse(String spec) {
-        if (spec == null || spec.isBlank()) {
-            return new ResourceSpec(any(), any(), any(), true, Optional.empty());
-        }
-        String[] parts = spec.split(":", -1);
+        String[] parts = spec == null || spec.isBlank() ? new String[0] : spec.split(":", -1);
         String[] keys = {"*", "*", "*"};
         String[] kinds = {"proj", "env", "segment"};
         boolean segments = true;
@@ -52,10 +49,6 @@ record ResourceSpec(Pattern project, Pattern environment, Pattern segment, boole
 
     private static Pattern glob(String key) {
         return Pattern.compile(Arrays.stream(key.split("\\*", -1)).map(Pattern::quote).collect(Collectors.joining(".*")));
-    }
-
-    private static Pattern any() {
-        return Pattern.compile(".*");
     }
 
     private static ApiError invalid(String spec) {
