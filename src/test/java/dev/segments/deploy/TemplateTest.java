@@ -11,6 +11,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.segments.dynamo.Table;
+import dev.segments.testing.Contract;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -37,19 +38,20 @@ class TemplateTest {
         return YAML.readTree(Path.of("template.yaml").toFile());
     }
 
+    /** AWS SAM's template schema, the project's own copy (src/test/resources/contracts/). */
+    static JsonSchema samSchema() throws IOException {
+        return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(JSON.readTree(Contract.resource("sam.schema.json")));
+    }
+
     @Test
     void templateIsValidAgainstTheSamSchema() throws IOException {
-        Path schemaFile = Path.of("..", "shared", "reference", "sam.schema.json");
-        assertTrue(Files.exists(schemaFile), "SAM schema expected at ../shared/reference/sam.schema.json");
-        JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(JSON.readTree(schemaFile.toFile()));
-        Set<ValidationMessage> errors = schema.validate(template());
+        Set<ValidationMessage> errors = samSchema().validate(template());
         assertEquals(Set.of(), errors);
     }
 
     @Test
     void theSchemaCheckCanFail() throws IOException {
-        JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4)
-                .getSchema(JSON.readTree(Path.of("..", "shared", "reference", "sam.schema.json").toFile()));
+        JsonSchema schema = samSchema();
         var broken = (com.fasterxml.jackson.databind.node.ObjectNode) template();
         ((com.fasterxml.jackson.databind.node.ObjectNode) broken.get("Resources").get("Function").get("Properties"))
                 .put("MemorySise", 128);

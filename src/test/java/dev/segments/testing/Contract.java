@@ -11,22 +11,22 @@ import io.restassured.response.Response;
 import io.restassured.specification.FilterableRequestSpecification;
 import io.restassured.specification.FilterableResponseSpecification;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.net.URL;
 import java.util.Locale;
 
 /**
  * Validates every response the tests receive against the schema that LaunchDarkly's OpenAPI
- * document (shared/reference/ld-openapi-subset.yaml) names for its operation and status.
+ * document names for its operation and status. The document is the project's own copy
+ * ({@code src/test/resources/contracts/}, see the README there for its source).
  * Statuses the document does not list for an operation (413, 415, 405, 503, ...) carry the
  * same error shape as the documented ones, so they are checked against the operation's 401
  * schema, which every operation documents.
  */
 public final class Contract implements Filter {
 
-    public static final Path SPEC = locate();
+    public static final URL SPEC = resource("ld-openapi-subset.yaml");
     private static final OpenApiInteractionValidator VALIDATOR = OpenApiInteractionValidator
-            .createForSpecificationUrl(SPEC.toUri().toString())
+            .createForSpecificationUrl(SPEC.toString())
             .withLevelResolver(LevelResolver.create()
                     .withLevel("validation.request", ValidationReport.Level.IGNORE)
                     .build())
@@ -61,13 +61,12 @@ public final class Contract implements Filter {
         return VALIDATOR.validateResponse(path, method, response.build());
     }
 
-    private static Path locate() {
-        for (Path candidate : new Path[] {Path.of("..", "shared", "reference", "ld-openapi-subset.yaml"),
-                Path.of("..", "..", "shared", "reference", "ld-openapi-subset.yaml")}) {
-            if (Files.exists(candidate)) {
-                return candidate.toAbsolutePath().normalize();
-            }
+    /** A contract file from the test classpath ({@code /contracts/<name>}). */
+    public static URL resource(String name) {
+        URL url = Contract.class.getResource("/contracts/" + name);
+        if (url == null) {
+            throw new IllegalStateException("Contract " + name + " is missing from src/test/resources/contracts/");
         }
-        throw new IllegalStateException("LaunchDarkly's OpenAPI subset not found at ../shared/reference/ld-openapi-subset.yaml");
+        return url;
     }
 }
