@@ -5,12 +5,13 @@ import java.util.List;
 
 /**
  * One committed change to a segment, as its history keeps it: the version it produced, when,
- * who made it (a token name, or {@link #SERVICE} for expiries), the request's comment and a
+ * who made it (a token, or {@link #SERVICE} for expiries), the request's comment and a
  * readable line per effect.
  */
-public record Change(long version, long at, String actor, String comment, List<String> effects) {
+public record Change(long version, long at, Actor actor, String comment, List<String> effects) {
 
-    public static final String SERVICE = "service";
+    /** The expiry service: its id is no token's, whatever a token is named. */
+    public static final Actor SERVICE = new Actor("expiry-service", "service");
     private static final String DELETED = "Deleted the segment with its targets and scheduled removals";
     /** Effect lines kept per change; a change touching thousands of targets is summarised. */
     public static final int MAX_EFFECTS = 50;
@@ -25,13 +26,13 @@ public record Change(long version, long at, String actor, String comment, List<S
     }
 
     /** The change that brings a segment into being: its first version. */
-    public static Change creation(Segment segment, String actor) {
+    public static Change creation(Segment segment, Actor actor) {
         return new Change(segment.version(), segment.creationDate(), actor, null,
                 List.of("Created the segment \"" + segment.name() + "\""));
     }
 
     /** The change that deletes a segment at {@code version}, with its targets and schedules. */
-    public static Change deletion(long version, long now, String actor) {
+    public static Change deletion(long version, long now, Actor actor) {
         return new Change(version + 1, now, actor, null, List.of(DELETED));
     }
 

@@ -21,6 +21,8 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 public class Authentication {
 
     static final String BOOTSTRAP_ID = "bootstrap";
+    /** The bootstrap token's name in the audit log; no created token may take it. */
+    public static final String BOOTSTRAP_NAME = "bootstrap admin";
 
     @Inject
     TokenStore tokens;
@@ -52,7 +54,7 @@ public class Authentication {
         String secret = secret(request.getHeaderString("Authorization"));
         String hash = TokenSecrets.hash(secret);
         if (bootstrapHash.map(b -> TokenSecrets.sameHash(hash, b)).orElse(false)) {
-            caller.set(BOOTSTRAP_ID, "bootstrap admin", Role.ADMIN);
+            caller.set(BOOTSTRAP_ID, BOOTSTRAP_NAME, Role.ADMIN);
         } else {
             var token = tokens.findByHash(hash)
                     .filter(t -> TokenSecrets.sameHash(t.hash(), hash))

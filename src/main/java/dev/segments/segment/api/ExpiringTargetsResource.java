@@ -105,7 +105,7 @@ public class ExpiringTargetsResource {
     private JsonNode patch(SegmentKey key, ExpiringView view, String contentType, byte[] body) {
         JsonNode json = JsonBody.semanticPatch(contentType, body);
         var instructions = Instructions.expiring(view, JsonBody.instructions(json, Instructions.MAX));
-        Edit edit = new Edit(clock.millis(), caller.name(), JsonBody.comment(json), ids);
+        Edit edit = new Edit(clock.millis(), caller.actor(), JsonBody.comment(json), ids);
         PartialOutcome outcome = segments.update(key, stored -> SegmentPatches.expiringTargets(stored, instructions, edit),
                 PartialOutcome::revision).orElseThrow(() -> locator.segmentNotFound(key));
         record.patched(instructions.size(), outcome.errors().size(), outcome.revision());

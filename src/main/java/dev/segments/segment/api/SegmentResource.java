@@ -80,7 +80,7 @@ public class SegmentResource {
         }
         locator.requireEnvironment(key.projectKey(), key.environmentKey());
         Segment segment = Segment.create(key, name, description, tags, clock.millis());
-        segments.create(segment, Change.creation(segment, caller.name()));
+        segments.create(segment, Change.creation(segment, caller.actor()));
         return Response.status(201).entity(SegmentJson.segment(segment)).build();
     }
 
@@ -123,7 +123,7 @@ public class SegmentResource {
                     + environmentKey + "\".");
         }
         var instructions = Instructions.segment(JsonBody.instructions(json, Instructions.MAX));
-        Edit edit = new Edit(clock.millis(), caller.name(), JsonBody.comment(json), ids);
+        Edit edit = new Edit(clock.millis(), caller.actor(), JsonBody.comment(json), ids);
         try {
             Revision revision = segments.update(key, stored -> SegmentPatches.segment(stored, instructions, edit), Function.identity())
                     .orElseThrow(() -> locator.segmentNotFound(key));
@@ -143,7 +143,7 @@ public class SegmentResource {
     public Response delete(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
             @PathParam("segmentKey") String segmentKey) {
         SegmentKey key = SegmentLocator.key(projectKey, environmentKey, segmentKey);
-        if (!segments.delete(key, clock.millis(), caller.name())) {
+        if (!segments.delete(key, clock.millis(), caller.actor())) {
             throw locator.segmentNotFound(key);
         }
         return Response.noContent().build();

@@ -10,6 +10,7 @@ import static dev.segments.dynamo.Attributes.strings;
 
 import dev.segments.dynamo.Table;
 import dev.segments.ops.RequestRecord;
+import dev.segments.segment.Actor;
 import dev.segments.segment.Change;
 import dev.segments.segment.ExpiringTarget;
 import dev.segments.segment.Revision;
@@ -187,7 +188,7 @@ public class SegmentStore {
      * Deletes the segment and, with it, its schedules; its head becomes a tombstone holding the
      * deletion's audit entry. False if there was no segment.
      */
-    public boolean delete(SegmentKey key, long now, String actor) {
+    public boolean delete(SegmentKey key, long now, Actor actor) {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             Map<String, AttributeValue> old = readHead(key);
             if (old == null || isTombstone(old)) {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.segments.segment.Actor;
 import dev.segments.dynamo.RequestCounter;
 import dev.segments.segment.Change;
 import dev.segments.segment.Edit;
@@ -273,7 +274,7 @@ final class MixedWriters {
             Response r = admin().contentType(Api.SEMANTIC_PATCH).body(JSON.writeValueAsString(body)).patch(path);
             return new Sent(id, segmentPatch, true, body, r.statusCode(), JSON.readTree(r.asString()));
         }
-        Edit edit = new Edit(clock.millis(), "instance", JsonBody.comment(body), ids);
+        Edit edit = new Edit(clock.millis(), new Actor("instance", "instance"), JsonBody.comment(body), ids);
         try {
             if (segmentPatch) {
                 var parsed = Instructions.segment(JsonBody.instructions(body, Instructions.MAX));
