@@ -3,16 +3,14 @@ package dev.segments.expiry;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segments.testing.Api;
 import dev.segments.testing.Dynalite;
+import dev.segments.testing.LambdaEvents;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -25,47 +23,27 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(Dynalite.class)
 class SweepRouteTest {
 
-    static final ObjectMapper JSON = new ObjectMapper();
-
-    static ObjectNode sweepEvent() throws IOException {
-        try (InputStream in = SweepRouteTest.class.getResourceAsStream("/sweep-event.json")) {
-            return (ObjectNode) JSON.readTree(in);
-        }
-    }
-
-    /** Posts a raw API Gateway v2 event to the Lambda event server, as the Lambda service would hand it over. */
-    static JsonPath invoke(ObjectNode event) {
-        return RestAssured.given().contentType("application/json").body(event.toString()).post("/_lambda_").then()
-                .statusCode(200).extract().jsonPath();
-    }
-
     @Test
-    void theSchedulesEventSweeps() throws IOException {
-        JsonPath answer = invoke(sweepEvent());
+    void theSchedulesEventSweeps() {
+        JsonPath answer = LambdaEvents.invoke(LambdaEvents.sweep());
         assertEquals(200, answer.getInt("statusCode"), answer.prettify());
     }
 
     @Test
-    void aRequestThroughApiGatewayCannotReachTheSweep() throws IOException {
-        ObjectNode event = sweepEvent();
-        ((ObjectNode) event.get("requestContext")).put("apiId", "a1b2c3d4e5");
-        ((ObjectNode) event.get("requestContext")).put("domainName", "a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com");
-        JsonPath answer = invoke(event);
+    void aRequestThroughApiGatewayCannotReachTheSweep() {
+        JsonPath answer = LambdaEvents.invoke(LambdaEvents.request("POST", "/internal/sweep", null, "203.0.113.9"));
         assertEquals(404, answer.getInt("statusCode"), answer.prettify());
     }
 
     @Test
-    void dotSegmentsCannotClimbOutOfTheApi() throws IOException {
+    void dotSegmentsCannotClimbOutOfTheApi() {
         for (String path : List.of("/api/v2/%2e%2e/%2e%2e/internal/sweep", "/api/v2/%2E%2E/%2E%2E/internal/sweep",
                 "/api/v2/.%2e/%2e./internal/sweep", "/api/v2/../../internal/sweep", "/api/v2/segments/%2e/p/e")) {
             // Sent as it is: the client must not normalise the path, as a hostile client would not.
             RestAssured.given().urlEncodingEnabled(false).header("Authorization", Api.ADMIN).post(path).then()
                     .statusCode(400).body("code", equalTo("invalid_request"));
-            ObjectNode event = sweepEvent();
-            event.put("rawPath", path);
-            ((ObjectNode) event.get("requestContext")).put("apiId", "a1b2c3d4e5");
-            ((ObjectNode) event.get("requestContext").get("http")).put("path", path);
-            JsonPath answer = invoke(event);
+            ObjectNode event = LambdaEvents.request("POST", path, Api.ADMIN, "203.0.113.9");
+            JsonPath answer = LambdaEvents.invoke(event);
             assertEquals(400, answer.getInt("statusCode"), path + ": " + answer.prettify());
         }
     }
