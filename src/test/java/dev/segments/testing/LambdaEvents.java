@@ -56,9 +56,21 @@ public final class LambdaEvents {
         return event;
     }
 
+    /** The event with a JSON body. */
+    public static ObjectNode withBody(ObjectNode event, String contentType, String body) {
+        ((ObjectNode) event.get("headers")).put("content-type", contentType);
+        event.put("body", body);
+        return event;
+    }
+
     /** Invokes the function with the event; the answer is API Gateway's response event ({@code statusCode}, {@code headers}, {@code body}). */
     public static JsonPath invoke(ObjectNode event) {
+        return JsonPath.from(new String(payload(event), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The response payload exactly as the function returned it to the Lambda runtime, whose size Lambda limits. */
+    public static byte[] payload(ObjectNode event) {
         return RestAssured.given().contentType("application/json").body(event.toString()).post("/_lambda_").then()
-                .statusCode(200).extract().jsonPath();
+                .statusCode(200).extract().asByteArray();
     }
 }

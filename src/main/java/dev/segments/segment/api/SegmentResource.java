@@ -7,6 +7,7 @@ import dev.segments.segment.Expiry;
 import dev.segments.segment.Revision;
 import dev.segments.segment.Segment;
 import dev.segments.segment.SegmentKey;
+import dev.segments.segment.SegmentLimits;
 import dev.segments.segment.SegmentPatches;
 import dev.segments.ops.RequestRecord;
 import dev.segments.segment.store.SegmentStore;
@@ -122,7 +123,7 @@ public class SegmentResource {
             throw ApiError.invalid("The body's environmentKey \"" + bodyEnvironment + "\" does not match the environment in the path \""
                     + environmentKey + "\".");
         }
-        var instructions = Instructions.segment(JsonBody.instructions(json, Instructions.MAX));
+        var instructions = Instructions.segment(JsonBody.instructions(json, SegmentLimits.MAX_INSTRUCTIONS));
         Edit edit = new Edit(clock.millis(), caller.actor(), JsonBody.comment(json), ids);
         try {
             Revision revision = segments.update(key, stored -> SegmentPatches.segment(stored, instructions, edit), Function.identity())
