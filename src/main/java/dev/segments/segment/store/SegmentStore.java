@@ -166,6 +166,7 @@ public class SegmentStore {
     public void create(Segment segment, Change creation) {
         SegmentKey key = segment.key();
         Map<String, AttributeValue> head = head(segment, UUID.randomUUID().toString(), 1, List.of(), "[]", List.of(creation));
+        HeadSize.require(head, key);
         Map<String, AttributeValue> existing = readHead(key);
         PutItemRequest.Builder put = PutItemRequest.builder().tableName(table).item(head);
         if (existing == null) {
@@ -340,11 +341,12 @@ public class SegmentStore {
             }
         }
 
+        Map<String, AttributeValue> head = head(segment, stored.incarnation(), bucketCount, chunkIds,
+                bucketCount == 1 ? buckets.get(0) : null, revision.changes());
+        HeadSize.require(head, key);
         writes.addAll(entryItems(stored.latest()));
         writeAll(writes);
 
-        Map<String, AttributeValue> head = head(segment, stored.incarnation(), bucketCount, chunkIds,
-                bucketCount == 1 ? buckets.get(0) : null, revision.changes());
         try {
             db.putItem(p -> p.tableName(table).item(head)
                     .conditionExpression("version = :version AND incarnation = :incarnation")
