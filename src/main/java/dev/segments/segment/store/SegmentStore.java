@@ -16,6 +16,7 @@ import dev.segments.segment.ExpiringTarget;
 import dev.segments.segment.Revision;
 import dev.segments.segment.Segment;
 import dev.segments.segment.SegmentKey;
+import dev.segments.segment.SegmentSummary;
 import dev.segments.segment.TargetRef;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -107,14 +108,24 @@ public class SegmentStore {
         return load(key).map(Stored::segment);
     }
 
-    public List<Segment> list(String projectKey, String environmentKey) {
-        List<Segment> segments = new ArrayList<>();
+    /**
+     * The details of every segment of an environment, in key order, read without their targets
+     * (a projection of the heads), so that a list can sort, filter and count them all and then
+     * load only the segments of its page.
+     */
+    public List<SegmentSummary> summaries(String projectKey, String environmentKey) {
+        List<SegmentSummary> summaries = new ArrayList<>();
         db.queryPaginator(q -> q.tableName(table).consistentRead(true)
                         .keyConditionExpression("pk = :pk")
                         .filterExpression("attribute_not_exists(deleted)")
+                        .projectionExpression("#sk, #name, #description, #tags, #created, #modified")
+                        .expressionAttributeNames(Map.of("#sk", Table.SK, "#name", "name", "#description", "description",
+                                "#tags", "tags", "#created", "creationDate", "#modified", "lastModifiedDate"))
                         .expressionAttributeValues(Map.of(":pk", s(headPk(projectKey, environmentKey)))))
-                .items().forEach(head -> segments.add(fromHead(head).segment()));
-        return segments;
+                .items().forEach(head -> summaries.add(new SegmentSummary(new SegmentKey(projectKey, environmentKey, string(head, "sk")),
+                        string(head, "name"), string(head, "description"), stringList(head, "tags"), number(head, "creationDate"),
+                        number(head, "lastModifiedDate"))));
+        return summaries;
     }
 
     /**
