@@ -20,11 +20,14 @@ import java.util.function.Predicate;
 final class SegmentFilter {
 
     static final int MAX_LENGTH = 2000;
+    /** Parentheses within parentheses; the parser recurses once per level. */
+    static final int MAX_DEPTH = 16;
     private static final String FIELDS = "query (equals), tags (anyOf), includedKeys (anyOf), excludedKeys (anyOf), unbounded (equals)";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String text;
     private int at;
+    private int depth;
 
     private SegmentFilter(String text) {
         this.text = text;
@@ -64,7 +67,11 @@ final class SegmentFilter {
 
     private Predicate<SegmentSummary> one() {
         if (skip('(')) {
+            if (++depth > MAX_DEPTH) {
+                throw invalid("parentheses nest deeper than " + MAX_DEPTH + " levels");
+            }
             Predicate<SegmentSummary> grouped = anyOf();
+            depth--;
             if (!skip(')')) {
                 throw invalid("expected \")\"");
             }
