@@ -10,11 +10,13 @@ import dev.segments.web.Links;
 import java.util.List;
 
 /** Audit log entries as LaunchDarkly's API represents them. */
-final class AuditJson {
+public final class AuditJson {
 
     static final String PATH = "/api/v2/auditlog";
     /** A self-hosted service has one account. */
     static final String ACCOUNT_ID = "self-hosted";
+    /** How entries name the expiry service; no token may take this name. */
+    public static final String SERVICE_NAME = "Expiry service";
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
@@ -42,9 +44,13 @@ final class AuditJson {
             node.put("comment", change.comment());
         }
         if (change.actor().equals(Change.SERVICE)) {
-            node.putObject("subject").put("name", "Expiry service");
+            node.putObject("subject").put("name", SERVICE_NAME);
         } else {
-            node.putObject("token").put("name", change.actor());
+            ObjectNode token = node.putObject("token");
+            if (change.actor().id() != null) {
+                token.put("_id", change.actor().id());
+            }
+            token.put("name", change.actor().name());
         }
         node.put("titleVerb", titleVerb(change));
         node.put("title", who(change) + " " + titleVerb(change) + " " + key.key());
@@ -107,6 +113,6 @@ final class AuditJson {
     }
 
     private static String who(Change change) {
-        return change.actor().equals(Change.SERVICE) ? "The expiry service" : change.actor();
+        return change.actor().equals(Change.SERVICE) ? SERVICE_NAME : change.actor().name();
     }
 }

@@ -2,17 +2,15 @@ package dev.segments.audit;
 
 import dev.segments.segment.SegmentKey;
 import dev.segments.web.ApiError;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * The part of LaunchDarkly's resource specifier syntax that names segments:
  * {@code proj/<key>[:env/<key>[:segment/<key>]]}, where a key may use {@code *} as a glob.
  * A specifier for another kind of resource is valid and matches nothing here.
  */
-record ResourceSpec(Pattern project, Pattern environment, Pattern segment, boolean segments, Optional<SegmentKey> exact) {
+record ResourceSpec(Glob project, Glob environment, Glob segment, boolean segments, Optional<SegmentKey> exact) {
 
     private static final Pattern PART = Pattern.compile("^(proj|env|segment|[a-z][a-z-]*)/([^:;]+)$");
 
@@ -35,20 +33,16 @@ record ResourceSpec(Pattern project, Pattern environment, Pattern segment, boole
         Optional<SegmentKey> exact = parts.length == 3 && !String.join("", keys).contains("*")
                 ? Optional.of(new SegmentKey(keys[0], keys[1], keys[2]))
                 : Optional.empty();
-        return new ResourceSpec(glob(keys[0]), glob(keys[1]), glob(keys[2]), segments, exact);
+        return new ResourceSpec(Glob.of(keys[0]), Glob.of(keys[1]), Glob.of(keys[2]), segments, exact);
     }
 
     boolean matches(SegmentKey key) {
-        return segments && project.matcher(key.projectKey()).matches() && environment.matcher(key.environmentKey()).matches()
-                && segment.matcher(key.key()).matches();
+        return segments && project.matches(key.projectKey()) && environment.matches(key.environmentKey())
+                && segment.matches(key.key());
     }
 
     static String of(SegmentKey key) {
         return "proj/" + key.projectKey() + ":env/" + key.environmentKey() + ":segment/" + key.key();
-    }
-
-    private static Pattern glob(String key) {
-        return Pattern.compile(Arrays.stream(key.split("\\*", -1)).map(Pattern::quote).collect(Collectors.joining(".*")));
     }
 
     private static ApiError invalid(String spec) {

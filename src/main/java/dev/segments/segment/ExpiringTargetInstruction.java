@@ -66,7 +66,9 @@ public sealed interface ExpiringTargetInstruction {
                         + target.type().wire() + " scheduled for " + SegmentDraft.date(existing.get().expirationDate())
                         + ". Use the update instruction to move it, or remove it first.");
             }
-            draft.putSchedule(new ExpiringTarget(ids.get(), 1, value, target),
+            ExpiringTarget schedule = new ExpiringTarget(ids.get(), 1, value, target);
+            draft.requireRoomFor(schedule);
+            draft.putSchedule(schedule,
                     "Scheduled the removal of " + target.describe() + " from " + target.type().wire() + " for "
                             + SegmentDraft.date(value));
         }

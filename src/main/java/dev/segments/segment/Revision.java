@@ -18,7 +18,7 @@ public record Revision(Segment segment, List<Change> changes) {
     }
 
     /** Adds a draft's changes (if any) as the next version step. */
-    Revision then(SegmentDraft draft, long now, String actor, String comment) {
+    Revision then(SegmentDraft draft, long now, Actor actor, String comment) {
         Segment next = draft.toSegment(now);
         if (next == segment) {
             return this;

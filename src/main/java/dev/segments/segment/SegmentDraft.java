@@ -1,7 +1,10 @@
 package dev.segments.segment;
 
+import static dev.segments.segment.SegmentLimits.count;
+
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -13,6 +16,8 @@ import java.util.Set;
 /**
  * A working copy of a segment that instructions change. Every change records a readable
  * effect line; a draft with no effects changed nothing, and committing it keeps the version.
+ * Instructions that would make it grow ask it for room first ({@code requireRoom...}): a
+ * segment already past a bound may still shrink, never grow.
  */
 public final class SegmentDraft {
 
@@ -23,6 +28,8 @@ public final class SegmentDraft {
     private final Set<TargetRef> targets;
     private final Map<TargetRef, ExpiringTarget> schedules;
     private final List<String> effects = new ArrayList<>();
+    /** Measured when an instruction first asks for room, then kept up to date. */
+    private Footprint footprint;
 
     SegmentDraft(Segment base) {
         this.base = base;
@@ -46,9 +53,59 @@ public final class SegmentDraft {
         return Optional.ofNullable(schedules.get(ref));
     }
 
+    /** Refuses targets that would take the segment past {@link SegmentLimits#MAX_TARGETS} or past its answer bytes. */
+    void requireRoomFor(Collection<TargetRef> adding) throws InstructionRejected {
+        List<TargetRef> fresh = adding.stream().filter(ref -> !targets.contains(ref)).distinct().toList();
+        if (fresh.isEmpty()) {
+            return;
+        }
+        long total = (long) targets.size() + fresh.size();
+        if (total > SegmentLimits.MAX_TARGETS) {
+            throw new InstructionRejected("Adding " + count(fresh.size()) + " new targets would give the segment " + count(total)
+                    + " targets; a segment holds at most " + count(SegmentLimits.MAX_TARGETS) + ". Remove targets first.");
+        }
+        long bytes = footprint().listedWith(fresh);
+        if (bytes > SegmentLimits.MAX_ANSWER_BYTES) {
+            throw new InstructionRejected("Adding " + count(fresh.size()) + " new targets would make the segment's keys take "
+                    + count(bytes) + " bytes of its answer; the limit is " + count(SegmentLimits.MAX_ANSWER_BYTES)
+                    + " bytes, so that it fits in one Lambda response. Remove targets first, or use shorter keys.");
+        }
+    }
+
+    /** Refuses a schedule that would take the expiring-targets answer past its bytes. */
+    void requireRoomFor(ExpiringTarget schedule) throws InstructionRejected {
+        long bytes = footprint().scheduledWith(schedule);
+        if (bytes > SegmentLimits.MAX_ANSWER_BYTES) {
+            throw new InstructionRejected("Scheduling the removal of " + schedule.target().describe()
+                    + " would make the segment's scheduled removals take " + count(bytes) + " bytes of one answer; the limit is "
+                    + count(SegmentLimits.MAX_ANSWER_BYTES) + " bytes, so that it fits in one Lambda response."
+                    + " Cancel other scheduled removals first.");
+        }
+    }
+
+    /** Refuses tags that would give the segment more than {@link SegmentLimits#MAX_TAGS} or an invalid one. */
+    void requireRoomForTags(Collection<String> adding) throws InstructionRejected {
+        List<String> all = new ArrayList<>(tags);
+        all.addAll(adding);
+        Optional<String> problem = SegmentLimits.tagsProblem(all);
+        if (problem.isPresent()) {
+            throw new InstructionRejected("Cannot add these tags: " + problem.get() + ".");
+        }
+    }
+
+    private Footprint footprint() {
+        if (footprint == null) {
+            footprint = Footprint.of(base.key(), targets, schedules.values());
+        }
+        return footprint;
+    }
+
     void addTarget(TargetRef ref) {
         if (targets.add(ref)) {
             effects.add("Added " + ref.describe() + " to " + ref.type().wire());
+            if (footprint != null) {
+                footprint.add(ref);
+            }
         }
     }
 
@@ -56,8 +113,10 @@ public final class SegmentDraft {
     void removeTarget(TargetRef ref) {
         if (targets.remove(ref)) {
             effects.add("Removed " + ref.describe() + " from " + ref.type().wire());
-            ExpiringTarget dropped = schedules.remove(ref);
-            if (dropped != null) {
+            if (footprint != null) {
+                footprint.remove(ref);
+            }
+            if (dropSchedule(ref) != null) {
                 effects.add("Deleted the scheduled removal of " + ref.describe() + " with it");
             }
         }
@@ -65,21 +124,37 @@ public final class SegmentDraft {
 
     void expire(ExpiringTarget schedule) {
         TargetRef ref = schedule.target();
-        targets.remove(ref);
-        schedules.remove(ref);
+        if (targets.remove(ref) && footprint != null) {
+            footprint.remove(ref);
+        }
+        dropSchedule(ref);
         effects.add("Removed " + ref.describe() + " from " + ref.type().wire() + " as scheduled for "
                 + date(schedule.expirationDate()));
     }
 
     void putSchedule(ExpiringTarget schedule, String effect) {
-        schedules.put(schedule.target(), schedule);
+        ExpiringTarget replaced = schedules.put(schedule.target(), schedule);
+        if (footprint != null) {
+            if (replaced != null) {
+                footprint.remove(replaced);
+            }
+            footprint.add(schedule);
+        }
         effects.add(effect);
     }
 
     void removeSchedule(TargetRef ref) {
-        if (schedules.remove(ref) != null) {
+        if (dropSchedule(ref) != null) {
             effects.add("Cancelled the scheduled removal of " + ref.describe() + " from " + ref.type().wire());
         }
+    }
+
+    private ExpiringTarget dropSchedule(TargetRef ref) {
+        ExpiringTarget dropped = schedules.remove(ref);
+        if (dropped != null && footprint != null) {
+            footprint.remove(dropped);
+        }
+        return dropped;
     }
 
     void rename(String newName) {

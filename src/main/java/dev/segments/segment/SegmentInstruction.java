@@ -1,6 +1,7 @@
 package dev.segments.segment;
 
 import java.util.List;
+import java.util.Optional;
 
 /** One instruction of a segment semantic patch. Each kind checks everything before it changes anything. */
 public sealed interface SegmentInstruction {
@@ -23,7 +24,9 @@ public sealed interface SegmentInstruction {
                             + " Remove it from " + opposite.type().wire() + " first.");
                 }
             }
-            keys.forEach(key -> draft.addTarget(new TargetRef(type, contextKind, key)));
+            List<TargetRef> refs = keys.stream().map(key -> new TargetRef(type, contextKind, key)).toList();
+            draft.requireRoomFor(refs);
+            refs.forEach(draft::addTarget);
         }
     }
 
@@ -42,8 +45,9 @@ public sealed interface SegmentInstruction {
     record UpdateName(String value) implements SegmentInstruction {
         @Override
         public void apply(SegmentDraft draft) throws InstructionRejected {
-            if (value.isBlank()) {
-                throw new InstructionRejected("updateName needs a non-empty value: a segment must have a name.");
+            Optional<String> problem = SegmentLimits.nameProblem(value);
+            if (problem.isPresent()) {
+                throw new InstructionRejected("updateName cannot rename the segment: " + problem.get() + ".");
             }
             draft.rename(value);
         }
@@ -51,7 +55,11 @@ public sealed interface SegmentInstruction {
 
     record UpdateDescription(String value) implements SegmentInstruction {
         @Override
-        public void apply(SegmentDraft draft) {
+        public void apply(SegmentDraft draft) throws InstructionRejected {
+            Optional<String> problem = SegmentLimits.descriptionProblem(value);
+            if (problem.isPresent()) {
+                throw new InstructionRejected("updateDescription cannot change the description: " + problem.get() + ".");
+            }
             draft.describe(value);
         }
     }
@@ -62,7 +70,8 @@ public sealed interface SegmentInstruction {
         }
 
         @Override
-        public void apply(SegmentDraft draft) {
+        public void apply(SegmentDraft draft) throws InstructionRejected {
+            draft.requireRoomForTags(values);
             values.forEach(draft::addTag);
         }
     }

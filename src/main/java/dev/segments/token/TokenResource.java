@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.segments.audit.AuditJson;
+import dev.segments.segment.Change;
 import dev.segments.web.ApiError;
 import dev.segments.web.AppClock;
+import dev.segments.web.Authentication;
 import dev.segments.web.Caller;
 import dev.segments.web.Ids;
 import dev.segments.web.JsonBody;
@@ -19,6 +22,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -34,6 +40,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v2/tokens")
 @Produces(MediaType.APPLICATION_JSON)
 public class TokenResource {
+
+    /** Names the service itself appears under in the audit log, compared without case or surrounding blanks. */
+    static final Set<String> RESERVED_NAMES = Set.of(Change.SERVICE.name(), AuditJson.SERVICE_NAME, Authentication.BOOTSTRAP_NAME)
+            .stream().map(TokenResource::normalised).collect(Collectors.toUnmodifiableSet());
 
     private final TokenStore tokens;
     private final AppClock clock;
@@ -57,6 +67,9 @@ public class TokenResource {
         String name = JsonBody.requiredString(json, "name", "The token");
         if (name.isBlank() || name.length() > 256) {
             throw ApiError.invalid("The token's \"name\" must be 1 to 256 characters long.");
+        }
+        if (RESERVED_NAMES.contains(normalised(name))) {
+            throw ApiError.invalid("The token name \"" + name.strip() + "\" is reserved: the audit log names the service itself so. Choose another name.");
         }
         String roleName = JsonBody.optionalString(json, "role", "The token");
         Role role = Role.fromWire(roleName == null ? "reader" : roleName).orElseThrow(() -> ApiError.invalid(
@@ -91,6 +104,10 @@ public class TokenResource {
             throw ApiError.notFound("Access token \"" + id + "\" not found.");
         }
         return Response.noContent().build();
+    }
+
+    private static String normalised(String name) {
+        return name.strip().toLowerCase(Locale.ROOT);
     }
 
     private static ObjectNode representation(AccessToken token) {

@@ -1,10 +1,11 @@
 package dev.segments.web;
 
+import dev.segments.ratelimit.RateLimiter;
 import dev.segments.token.Role;
 import dev.segments.token.TokenSecrets;
 import dev.segments.token.TokenStore;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
-import dev.segments.ratelimit.RateLimiter;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -16,11 +17,15 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 /**
  * Authenticates every request before anything else runs, then checks the role against the
  * method and path: readers only read, token management needs an admin. The token itself is
- * never logged or kept; only its hash is compared.
+ * never logged or kept; only its hash is compared. Refusals (401 and 403) count against the
+ * source address (API Gateway's {@code sourceIp}); an address over its limit is answered 429
+ * until the window ends, before its token is looked up.
  */
 public class Authentication {
 
     static final String BOOTSTRAP_ID = "bootstrap";
+    /** The bootstrap token's name in the audit log; no created token may take it. */
+    public static final String BOOTSTRAP_NAME = "bootstrap admin";
 
     @Inject
     TokenStore tokens;
@@ -45,14 +50,37 @@ public class Authentication {
     }
 
     @ServerRequestFilter(priority = 100)
-    public void authenticate(ContainerRequestContext request, ResourceInfo resource) {
+    public void authenticate(ContainerRequestContext request, ResourceInfo resource, HttpServerRequest http) {
         if (resource.getResourceMethod() != null && resource.getResourceMethod().isAnnotationPresent(Unauthenticated.class)) {
             return;
         }
+        if (!rateLimiter.limitsFailures()) {
+            identify(request);
+        } else {
+            String address = http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
+            long now = clock.millis();
+            Optional<Long> blocked = rateLimiter.blocked(address, now);
+            if (blocked.isPresent()) {
+                throw tooManyFailures(blocked.get(), now);
+            }
+            try {
+                identify(request);
+            } catch (ApiError refused) {
+                RateLimiter.Verdict verdict = rateLimiter.failed(address, now);
+                throw verdict.allowed() ? refused : tooManyFailures(verdict.resetMillis(), now);
+            }
+        }
+        if (rateLimiter.enabled()) {
+            limit(request, resource);
+        }
+    }
+
+    /** The caller from its token, and whether its role allows the request: 401 or 403 if not. */
+    private void identify(ContainerRequestContext request) {
         String secret = secret(request.getHeaderString("Authorization"));
         String hash = TokenSecrets.hash(secret);
         if (bootstrapHash.map(b -> TokenSecrets.sameHash(hash, b)).orElse(false)) {
-            caller.set(BOOTSTRAP_ID, "bootstrap admin", Role.ADMIN);
+            caller.set(BOOTSTRAP_ID, BOOTSTRAP_NAME, Role.ADMIN);
         } else {
             var token = tokens.findByHash(hash)
                     .filter(t -> TokenSecrets.sameHash(t.hash(), hash))
@@ -65,9 +93,16 @@ public class Authentication {
             throw ApiError.forbidden("This token's role (" + caller.role().wire() + ") does not allow this request; it needs a "
                     + needed.wire() + " token.");
         }
-        if (rateLimiter.enabled()) {
-            limit(request, resource);
-        }
+    }
+
+    private static RateLimited tooManyFailures(long resetMillis, long now) {
+        long retryAfter = retryAfter(resetMillis, now);
+        return new RateLimited("Too many requests from your address were refused with 401 or 403 in this minute. Check the token,"
+                + " and try again in " + retryAfter + " s.", resetMillis, retryAfter);
+    }
+
+    private static long retryAfter(long resetMillis, long now) {
+        return Math.max(1, (resetMillis - now + 999) / 1000);
     }
 
     /** Counts the request against its token's limit on this route; 429 with LaunchDarkly's headers over it. */
@@ -78,7 +113,7 @@ public class Authentication {
         request.setProperty(RATE_REMAINING, verdict.remaining());
         request.setProperty(RATE_RESET, verdict.resetMillis());
         if (!verdict.allowed()) {
-            long retryAfter = Math.max(1, (verdict.resetMillis() - now + 999) / 1000);
+            long retryAfter = retryAfter(verdict.resetMillis(), now);
             throw new RateLimited("You've exceeded this token's rate limit on this route. Try again in " + retryAfter + " s.",
                     verdict.resetMillis(), retryAfter);
         }

@@ -1,5 +1,6 @@
 package dev.segments.web;
 
+import dev.segments.segment.Actor;
 import dev.segments.token.Role;
 import jakarta.enterprise.context.RequestScoped;
 
@@ -17,9 +18,9 @@ public class Caller {
         this.role = role;
     }
 
-    /** The token's name: what history records as the author of a change. */
-    public String name() {
-        return name;
+    /** The token as the author of a change: its id and name. */
+    public Actor actor() {
+        return new Actor(id, name);
     }
 
     public String id() {

@@ -3,6 +3,7 @@ package dev.segments.web;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segments.segment.store.AlreadyExists;
+import dev.segments.segment.store.TooLarge;
 import dev.segments.ops.RequestRecord;
 import dev.segments.segment.store.WriteConflict;
 import jakarta.ws.rs.NotAllowedException;
@@ -54,6 +55,11 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response exists(AlreadyExists exists) {
         return body(409, "conflict", exists.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response tooLarge(TooLarge tooLarge) {
+        return body(400, "invalid_request", tooLarge.getMessage());
     }
 
     @ServerExceptionMapper

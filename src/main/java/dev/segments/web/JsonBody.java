@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.segments.segment.SegmentLimits;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -149,8 +150,8 @@ public final class JsonBody {
 
     public static String comment(JsonNode body) {
         String comment = optionalString(body, "comment", "The body");
-        if (comment != null && comment.length() > 4096) {
-            throw ApiError.invalid("\"comment\" is " + comment.length() + " characters long; the limit is 4096.");
+        if (comment != null && comment.length() > SegmentLimits.MAX_COMMENT) {
+            throw ApiError.invalid("\"comment\" is " + comment.length() + " characters long; the limit is " + SegmentLimits.MAX_COMMENT + ".");
         }
         return comment;
     }

@@ -1,5 +1,6 @@
 package dev.segments.web;
 
+import dev.segments.segment.SegmentLimits;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
@@ -7,7 +8,6 @@ import java.util.regex.Pattern;
 public final class Keys {
 
     private static final Pattern RESOURCE_KEY = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$");
-    public static final int MAX_TARGET_KEY_BYTES = 512;
 
     private Keys() {
     }
@@ -23,7 +23,7 @@ public final class Keys {
 
     /** Target (user or context) keys: data, never parsed, so any non-empty string of bounded size. */
     public static boolean validTarget(String key) {
-        return key != null && !key.isEmpty() && key.getBytes(StandardCharsets.UTF_8).length <= MAX_TARGET_KEY_BYTES;
+        return key != null && !key.isEmpty() && key.getBytes(StandardCharsets.UTF_8).length <= SegmentLimits.MAX_TARGET_KEY_BYTES;
     }
 
     private static String printable(String key) {

@@ -44,13 +44,22 @@ public record Paging(int limit, int offset) {
      * request's other parameters (filter, sort, ...), which every link keeps.
      */
     public ObjectNode links(String path, Map<String, String> query, int total) {
+        return links(path, query, total, limit);
+    }
+
+    /**
+     * The links of a page that ended after {@code taken} of the list's items, fewer than
+     * {@code limit} when it had to stop early (a size bound): {@code next} continues right after them.
+     */
+    public ObjectNode links(String path, Map<String, String> query, int total, int taken) {
         List<String> relAndHref = new ArrayList<>(List.of("self", href(path, query, offset)));
         if (offset > 0) {
             relAndHref.addAll(List.of("first", href(path, query, 0), "prev", href(path, query, Math.max(0, offset - limit))));
         }
-        if ((long) offset + limit < total) {
-            int last = (total - 1) / limit * limit;
-            relAndHref.addAll(List.of("next", href(path, query, offset + limit), "last", href(path, query, last)));
+        long next = (long) offset + taken;
+        if (next < total) {
+            int last = (int) Math.max(next, (total - 1) / limit * limit);
+            relAndHref.addAll(List.of("next", href(path, query, (int) next), "last", href(path, query, last)));
         }
         return Links.of(relAndHref.toArray(String[]::new));
     }

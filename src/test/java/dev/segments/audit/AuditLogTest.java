@@ -68,6 +68,30 @@ class AuditLogTest {
     }
 
     @Test
+    void entriesNameTheTokenByItsIdAndNoTokenMayTakeTheServicesNames() {
+        Fixture f = segmentWithUsers("u1");
+        for (String reserved : List.of("service", "Service ", "Expiry service", "bootstrap admin", "BOOTSTRAP ADMIN")) {
+            admin().contentType(ContentType.JSON).body(Map.of("name", reserved, "role", "writer")).post("/api/v2/tokens").then()
+                    .statusCode(400).body("code", equalTo("invalid_request"));
+        }
+        // Two tokens with one name are told apart by their ids.
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            JsonPath token = admin().contentType(ContentType.JSON).body(Map.of("name", "twin", "role", "writer"))
+                    .post("/api/v2/tokens").then().statusCode(201).extract().jsonPath();
+            ids.add(token.getString("_id"));
+            as(token.getString("token")).contentType(Api.SEMANTIC_PATCH).body(Map.of("environmentKey", f.environment(),
+                    "instructions", List.of(Map.of("kind", "addIncludedUsers", "values", List.of("by-" + i)))))
+                    .patch(f.segmentPath()).then().statusCode(200);
+        }
+        List<JsonPath> entries = all(spec(f), 20);
+        assertEquals(List.of(ids.get(1), ids.get(0), "bootstrap", "bootstrap"),
+                entries.stream().map(e -> e.getString("token._id")).toList());
+        assertEquals(List.of("twin", "twin", "bootstrap admin", "bootstrap admin"),
+                entries.stream().map(e -> e.getString("token.name")).toList());
+    }
+
+    @Test
     void expiriesAreEntriesOfTheService() throws InterruptedException {
         Fixture f = segmentWithUsers("leaving");
         Api.patchExpiring(f, add("leaving", System.currentTimeMillis() + 1500)).then().statusCode(200);

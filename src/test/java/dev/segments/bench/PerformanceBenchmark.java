@@ -8,17 +8,18 @@ import static dev.segments.testing.Api.segmentWithUsers;
 import dev.segments.dynamo.Attributes;
 import dev.segments.dynamo.RequestCounter;
 import dev.segments.dynamo.Table;
+import dev.segments.segment.Actor;
 import dev.segments.segment.Edit;
 import dev.segments.segment.ExpiringTargetInstruction;
 import dev.segments.segment.SegmentKey;
-import dev.segments.segment.SegmentPatches;
 import dev.segments.segment.SegmentPatches.PartialOutcome;
+import dev.segments.segment.SegmentPatches;
 import dev.segments.segment.TargetRef;
 import dev.segments.segment.TargetType;
 import dev.segments.segment.store.SegmentStore;
 import dev.segments.segment.store.WriteConflict;
-import dev.segments.testing.Api;
 import dev.segments.testing.Api.Fixture;
+import dev.segments.testing.Api;
 import dev.segments.testing.Dynalite;
 import dev.segments.testing.SweeperOff;
 import dev.segments.web.Ids;
@@ -154,7 +155,7 @@ class PerformanceBenchmark {
                 for (int i = 0; i < perClient; i++) {
                     ExpiringTargetInstruction instruction = i % 2 == 0 ? new ExpiringTargetInstruction.Add(user, FUTURE + i)
                             : new ExpiringTargetInstruction.Remove(user);
-                    Edit edit = new Edit(System.currentTimeMillis(), "bench", null, ids);
+                    Edit edit = new Edit(System.currentTimeMillis(), new Actor("bench", "bench"), null, ids);
                     long t = System.nanoTime();
                     try {
                         store.update(key, s -> SegmentPatches.expiringTargets(s, List.of(instruction), edit), PartialOutcome::revision);
@@ -191,7 +192,7 @@ class PerformanceBenchmark {
         List<ExpiringTargetInstruction> schedules = users.stream().filter(u -> !u.equals("b7"))
                 .map(u -> (ExpiringTargetInstruction) new ExpiringTargetInstruction.Add(new TargetRef(TargetType.INCLUDED, "user", u), FUTURE))
                 .toList();
-        Edit edit = new Edit(System.currentTimeMillis(), "bench", null, ids);
+        Edit edit = new Edit(System.currentTimeMillis(), new Actor("bench", "bench"), null, ids);
         store.update(new SegmentKey(f.project(), f.environment(), f.segment()),
                 s -> SegmentPatches.expiringTargets(s, schedules, edit), PartialOutcome::revision).orElseThrow();
         return f;

@@ -115,6 +115,21 @@ class TemplateTest {
         assertTrue(variables.has("AUDIT_RETENTION_DAYS"));
     }
 
+    /** API Gateway throttles every route before a request reaches the function, with limits the deployer sets. */
+    @Test
+    void theApiStageThrottlesEveryRouteWithDeployParameters() throws IOException {
+        JsonNode template = template();
+        JsonNode route = template.get("Resources").get("HttpApi").get("Properties").get("DefaultRouteSettings");
+        assertTrue(route != null, "HttpApi has DefaultRouteSettings");
+        for (String[] setting : new String[][] {{"ThrottlingRateLimit", "ThrottlingRateLimit"}, {"ThrottlingBurstLimit", "ThrottlingBurstLimit"}}) {
+            assertEquals(setting[1], route.get(setting[0]).get("Ref").asText(), setting[0]);
+            JsonNode parameter = template.get("Parameters").get(setting[1]);
+            assertEquals("Number", parameter.get("Type").asText());
+            assertTrue(parameter.get("Default").asDouble() > 0, setting[1] + " has a positive default");
+        }
+        assertTrue(template.get("Parameters").has("AuthFailuresPerMinute"));
+    }
+
     @Test
     void theFunctionMayOnlyTouchItsTableAndIndex() throws IOException {
         JsonNode statements = template().get("Resources").get("Function").get("Properties").get("Policies").get(0).get("Statement");

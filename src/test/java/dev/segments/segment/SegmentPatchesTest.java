@@ -26,7 +26,7 @@ class SegmentPatchesTest {
     final AtomicInteger ids = new AtomicInteger();
 
     Edit edit(long now) {
-        return new Edit(now, "tester", "why", () -> "id" + ids.incrementAndGet());
+        return new Edit(now, new Actor("t-1", "tester"), "why", () -> "id" + ids.incrementAndGet());
     }
 
     Segment segmentWith(String... includedUsers) throws Exception {
@@ -49,7 +49,7 @@ class SegmentPatchesTest {
         ExpiringTarget schedule = after.schedules().get(U1);
         assertEquals(LATER, schedule.expirationDate());
         assertEquals(1, schedule.version());
-        assertEquals("tester", outcome.revision().changes().get(0).actor());
+        assertEquals("tester", outcome.revision().changes().get(0).actor().name());
         assertEquals("why", outcome.revision().changes().get(0).comment());
     }
 

@@ -52,4 +52,16 @@ class PagingTest {
         assertEquals("/api/v2/projects?limit=20&offset=0", last.get("first").get("href").asText());
         assertFalse(new Paging(20, 0).links("/p", Map.of(), 20).has("next"));
     }
+
+    @Test
+    void aPageThatStoppedEarlyContinuesRightAfterItsLastItem() {
+        ObjectNode stopped = new Paging(20, 20).links("/p", Map.of(), 45, 3);
+        assertEquals("/p?limit=20&offset=23", stopped.get("next").get("href").asText());
+        assertEquals("/p?limit=20&offset=40", stopped.get("last").get("href").asText());
+        assertEquals("/p?limit=20&offset=0", stopped.get("prev").get("href").asText());
+        ObjectNode nearTheEnd = new Paging(20, 40).links("/p", Map.of(), 45, 2);
+        assertEquals("/p?limit=20&offset=42", nearTheEnd.get("next").get("href").asText());
+        assertEquals("/p?limit=20&offset=42", nearTheEnd.get("last").get("href").asText());
+        assertFalse(new Paging(20, 40).links("/p", Map.of(), 45, 5).has("next"));
+    }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.segments.segment.Edit;
 import dev.segments.segment.Expiry;
 import dev.segments.segment.SegmentKey;
+import dev.segments.segment.SegmentLimits;
 import dev.segments.segment.SegmentPatches;
 import dev.segments.segment.SegmentPatches.PartialOutcome;
 import dev.segments.ops.RequestRecord;
@@ -104,8 +105,8 @@ public class ExpiringTargetsResource {
 
     private JsonNode patch(SegmentKey key, ExpiringView view, String contentType, byte[] body) {
         JsonNode json = JsonBody.semanticPatch(contentType, body);
-        var instructions = Instructions.expiring(view, JsonBody.instructions(json, Instructions.MAX));
-        Edit edit = new Edit(clock.millis(), caller.name(), JsonBody.comment(json), ids);
+        var instructions = Instructions.expiring(view, JsonBody.instructions(json, SegmentLimits.MAX_INSTRUCTIONS));
+        Edit edit = new Edit(clock.millis(), caller.actor(), JsonBody.comment(json), ids);
         PartialOutcome outcome = segments.update(key, stored -> SegmentPatches.expiringTargets(stored, instructions, edit),
                 PartialOutcome::revision).orElseThrow(() -> locator.segmentNotFound(key));
         record.patched(instructions.size(), outcome.errors().size(), outcome.revision());

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.segments.segment.ExpiringTargetInstruction;
 import dev.segments.segment.ExpiringTargetInstruction.VersionCheck;
 import dev.segments.segment.SegmentInstruction;
+import dev.segments.segment.SegmentLimits;
 import dev.segments.segment.TargetRef;
 import dev.segments.segment.TargetType;
 import dev.segments.web.ApiError;
@@ -22,9 +23,6 @@ import java.util.function.BiFunction;
  * whether a well-formed instruction can apply is the domain's call.
  */
 final class Instructions {
-
-    /** The most instructions one request may carry. */
-    static final int MAX = 250;
 
     /**
      * How one expiring-targets API spells its instructions. The two differ only in kind names,
@@ -94,9 +92,9 @@ final class Instructions {
                 case "removeIncludedTargets" -> new SegmentInstruction.RemoveTargets(TargetType.INCLUDED, contextKind(node, where), targetKeys(node, where));
                 case "addExcludedTargets" -> new SegmentInstruction.AddTargets(TargetType.EXCLUDED, contextKind(node, where), targetKeys(node, where));
                 case "removeExcludedTargets" -> new SegmentInstruction.RemoveTargets(TargetType.EXCLUDED, contextKind(node, where), targetKeys(node, where));
-                case "updateName" -> new SegmentInstruction.UpdateName(SegmentDetails.name(requiredString(node, "value", where), where));
-                case "updateDescription" -> new SegmentInstruction.UpdateDescription(SegmentDetails.description(requiredString(node, "value", where), where));
-                case "addTags" -> new SegmentInstruction.AddTags(SegmentDetails.tags(stringArray(node, "values", where, true), where));
+                case "updateName" -> new SegmentInstruction.UpdateName(requiredString(node, "value", where));
+                case "updateDescription" -> new SegmentInstruction.UpdateDescription(requiredString(node, "value", where));
+                case "addTags" -> new SegmentInstruction.AddTags(stringArray(node, "values", where, true));
                 case "removeTags" -> new SegmentInstruction.RemoveTags(stringArray(node, "values", where, true));
                 default -> throw unknownKind(i, kind, SEGMENT_KINDS);
             });
@@ -119,7 +117,7 @@ final class Instructions {
         String key = requiredString(node, field, where);
         if (!Keys.validTarget(key)) {
             throw ApiError.invalid(where + ": \"" + field + "\" must be a non-empty string of at most "
-                    + Keys.MAX_TARGET_KEY_BYTES + " UTF-8 bytes.");
+                    + SegmentLimits.MAX_TARGET_KEY_BYTES + " UTF-8 bytes.");
         }
         return key;
     }
@@ -129,7 +127,7 @@ final class Instructions {
         for (String key : keys) {
             if (!Keys.validTarget(key)) {
                 throw ApiError.invalid(where + ": every entry of \"values\" must be a non-empty string of at most "
-                        + Keys.MAX_TARGET_KEY_BYTES + " UTF-8 bytes.");
+                        + SegmentLimits.MAX_TARGET_KEY_BYTES + " UTF-8 bytes.");
             }
         }
         return keys;

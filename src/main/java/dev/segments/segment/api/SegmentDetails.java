@@ -1,37 +1,32 @@
 package dev.segments.segment.api;
 
+import dev.segments.segment.SegmentLimits;
 import dev.segments.web.ApiError;
 import java.util.List;
+import java.util.Optional;
 
-/** Bounds on a segment's free-text details, which keep its head item well inside DynamoDB's item size. */
+/** A new segment's details, checked against the core's {@link SegmentLimits} with the request's own words. */
 final class SegmentDetails {
-
-    static final int MAX_NAME = 256;
-    static final int MAX_DESCRIPTION = 4096;
-    static final int MAX_TAGS = 50;
-    static final int MAX_TAG = 64;
 
     private SegmentDetails() {
     }
 
     static String name(String name, String where) {
-        if (name.isBlank() || name.length() > MAX_NAME) {
-            throw ApiError.invalid(where + ": the name must be 1 to " + MAX_NAME + " characters long.");
-        }
-        return name;
+        return checked(name, SegmentLimits.nameProblem(name), where);
     }
 
     static String description(String description, String where) {
-        if (description != null && description.length() > MAX_DESCRIPTION) {
-            throw ApiError.invalid(where + ": the description is longer than " + MAX_DESCRIPTION + " characters.");
-        }
-        return description;
+        return checked(description, SegmentLimits.descriptionProblem(description), where);
     }
 
     static List<String> tags(List<String> tags, String where) {
-        if (tags.size() > MAX_TAGS || tags.stream().anyMatch(t -> t.isEmpty() || t.length() > MAX_TAG)) {
-            throw ApiError.invalid(where + ": give at most " + MAX_TAGS + " tags of 1 to " + MAX_TAG + " characters each.");
+        return checked(tags, SegmentLimits.tagsProblem(tags), where);
+    }
+
+    private static <T> T checked(T value, Optional<String> problem, String where) {
+        if (problem.isPresent()) {
+            throw ApiError.invalid(where + ": " + problem.get() + ".");
         }
-        return tags;
+        return value;
     }
 }

@@ -47,12 +47,17 @@ final class SegmentJson {
         return node;
     }
 
-    static ObjectNode segments(List<Segment> segments, SegmentKey listKey) {
+    static String listPath(String projectKey, String environmentKey) {
+        return "/api/v2/segments/" + projectKey + "/" + environmentKey;
+    }
+
+    /** A page of a list of {@code totalCount} segments. */
+    static ObjectNode segments(List<Segment> page, int totalCount, ObjectNode links) {
         ObjectNode node = JSON.objectNode();
         ArrayNode items = node.putArray("items");
-        segments.forEach(s -> items.add(segment(s)));
-        node.put("totalCount", segments.size());
-        node.set("_links", Links.of("self", "/api/v2/segments/" + listKey.projectKey() + "/" + listKey.environmentKey()));
+        page.forEach(s -> items.add(segment(s)));
+        node.put("totalCount", totalCount);
+        node.set("_links", links);
         return node;
     }
 

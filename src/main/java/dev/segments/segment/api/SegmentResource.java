@@ -1,13 +1,17 @@
 package dev.segments.segment.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.segments.segment.AnswerSize;
 import dev.segments.segment.Change;
 import dev.segments.segment.Edit;
 import dev.segments.segment.Expiry;
+import dev.segments.segment.Footprint;
 import dev.segments.segment.Revision;
 import dev.segments.segment.Segment;
 import dev.segments.segment.SegmentKey;
+import dev.segments.segment.SegmentLimits;
 import dev.segments.segment.SegmentPatches;
+import dev.segments.segment.SegmentSummary;
 import dev.segments.ops.RequestRecord;
 import dev.segments.segment.store.SegmentStore;
 import dev.segments.web.ApiError;
@@ -16,6 +20,7 @@ import dev.segments.web.Caller;
 import dev.segments.web.Ids;
 import dev.segments.web.JsonBody;
 import dev.segments.web.Keys;
+import dev.segments.web.Paging;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -23,11 +28,18 @@ import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -43,6 +55,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v2/segments")
 @Produces(MediaType.APPLICATION_JSON)
 public class SegmentResource {
+
+    static final int DEFAULT_LIMIT = 20;
+    static final int MAX_LIMIT = 50;
+    /**
+     * What a page's segments may take of its answer: Lambda's limit less room for the response
+     * event, headers and the page's links (which repeat the filter). One segment always fits.
+     */
+    static final long PAGE_BYTES = AnswerSize.LAMBDA_LIMIT - 64 * 1024;
 
     private final SegmentStore segments;
     private final SegmentLocator locator;
@@ -80,22 +100,50 @@ public class SegmentResource {
         }
         locator.requireEnvironment(key.projectKey(), key.environmentKey());
         Segment segment = Segment.create(key, name, description, tags, clock.millis());
-        segments.create(segment, Change.creation(segment, caller.name()));
+        segments.create(segment, Change.creation(segment, caller.actor()));
         return Response.status(201).entity(SegmentJson.segment(segment)).build();
     }
 
+    /**
+     * A page of the environment's segments, filtered and sorted. A page also ends before its
+     * answer would pass Lambda's response limit: then it holds fewer than {@code limit}
+     * segments, and {@code _links.next} continues with the first one left out.
+     */
     @GET
     @Path("{projectKey}/{environmentKey}")
     @Operation(operationId = "getSegments", summary = "List segments")
-    public JsonNode list(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey) {
+    public JsonNode list(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
+            @QueryParam("limit") String limit, @QueryParam("offset") String offset, @QueryParam("filter") String filter,
+            @QueryParam("sort") String sort) {
         Keys.resource("project", projectKey);
         Keys.resource("environment", environmentKey);
+        Paging paging = Paging.parse(limit, offset, DEFAULT_LIMIT, MAX_LIMIT);
+        Predicate<SegmentSummary> selected = SegmentFilter.parse(filter);
+        Comparator<SegmentSummary> order = SegmentSort.parse(sort);
         locator.requireEnvironment(projectKey, environmentKey);
+        List<SegmentSummary> all = segments.summaries(projectKey, environmentKey).stream().filter(selected).sorted(order).toList();
         long now = clock.millis();
-        List<Segment> current = segments.list(projectKey, environmentKey).stream()
-                .map(stored -> Expiry.carryOut(stored, now).segment())
-                .toList();
-        return SegmentJson.segments(current, new SegmentKey(projectKey, environmentKey, ""));
+        List<Segment> page = new ArrayList<>();
+        int taken = 0;
+        long bytes = 0;
+        for (SegmentSummary summary : paging.page(all)) {
+            Optional<Segment> stored = segments.find(summary.key());
+            if (stored.isPresent()) {
+                Segment current = Expiry.carryOut(stored.get(), now).segment();
+                long size = Footprint.segmentAnswer(current);
+                if (!page.isEmpty() && bytes + size > PAGE_BYTES) {
+                    break;
+                }
+                page.add(current);
+                bytes += size;
+            }
+            taken++;
+        }
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("filter", filter);
+        query.put("sort", sort);
+        String path = SegmentJson.listPath(projectKey, environmentKey);
+        return SegmentJson.segments(page, all.size(), paging.links(path, query, all.size(), taken));
     }
 
     @GET
@@ -122,8 +170,8 @@ public class SegmentResource {
             throw ApiError.invalid("The body's environmentKey \"" + bodyEnvironment + "\" does not match the environment in the path \""
                     + environmentKey + "\".");
         }
-        var instructions = Instructions.segment(JsonBody.instructions(json, Instructions.MAX));
-        Edit edit = new Edit(clock.millis(), caller.name(), JsonBody.comment(json), ids);
+        var instructions = Instructions.segment(JsonBody.instructions(json, SegmentLimits.MAX_INSTRUCTIONS));
+        Edit edit = new Edit(clock.millis(), caller.actor(), JsonBody.comment(json), ids);
         try {
             Revision revision = segments.update(key, stored -> SegmentPatches.segment(stored, instructions, edit), Function.identity())
                     .orElseThrow(() -> locator.segmentNotFound(key));
@@ -143,7 +191,7 @@ public class SegmentResource {
     public Response delete(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
             @PathParam("segmentKey") String segmentKey) {
         SegmentKey key = SegmentLocator.key(projectKey, environmentKey, segmentKey);
-        if (!segments.delete(key, clock.millis(), caller.name())) {
+        if (!segments.delete(key, clock.millis(), caller.actor())) {
             throw locator.segmentNotFound(key);
         }
         return Response.noContent().build();

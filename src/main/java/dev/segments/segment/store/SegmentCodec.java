@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.segments.segment.Actor;
 import dev.segments.segment.Change;
 import dev.segments.segment.ExpiringTarget;
 import dev.segments.segment.Segment;
@@ -113,7 +114,8 @@ final class SegmentCodec {
                 json.writeStartObject();
                 json.writeNumberField("version", change.version());
                 json.writeNumberField("at", change.at());
-                json.writeStringField("actor", change.actor());
+                json.writeStringField("actor", change.actor().name());
+                json.writeStringField("actorId", change.actor().id());
                 if (change.comment() != null) {
                     json.writeStringField("comment", change.comment());
                 }
@@ -142,6 +144,7 @@ final class SegmentCodec {
                 long version = 0;
                 long at = 0;
                 String actor = null;
+                String actorId = null;
                 String comment = null;
                 List<String> effects = new ArrayList<>();
                 while (json.nextToken() == JsonToken.FIELD_NAME) {
@@ -151,6 +154,7 @@ final class SegmentCodec {
                         case "version" -> version = json.getLongValue();
                         case "at" -> at = json.getLongValue();
                         case "actor" -> actor = json.getText();
+                        case "actorId" -> actorId = json.getText();
                         case "comment" -> comment = json.getText();
                         case "effects" -> {
                             while (json.nextToken() != JsonToken.END_ARRAY) {
@@ -160,12 +164,17 @@ final class SegmentCodec {
                         default -> json.skipChildren();
                     }
                 }
-                changes.add(new Change(version, at, actor, comment, effects));
+                changes.add(new Change(version, at, actor(actorId, actor), comment, effects));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return changes;
+    }
+
+    /** Changes recorded before actors had ids name the expiry service "service". */
+    private static Actor actor(String id, String name) {
+        return id == null && Change.SERVICE.name().equals(name) ? Change.SERVICE : new Actor(id, name);
     }
 
     private static String nextString(JsonParser json) throws IOException {

@@ -10,11 +10,13 @@ import static dev.segments.dynamo.Attributes.strings;
 
 import dev.segments.dynamo.Table;
 import dev.segments.ops.RequestRecord;
+import dev.segments.segment.Actor;
 import dev.segments.segment.Change;
 import dev.segments.segment.ExpiringTarget;
 import dev.segments.segment.Revision;
 import dev.segments.segment.Segment;
 import dev.segments.segment.SegmentKey;
+import dev.segments.segment.SegmentSummary;
 import dev.segments.segment.TargetRef;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -106,14 +108,24 @@ public class SegmentStore {
         return load(key).map(Stored::segment);
     }
 
-    public List<Segment> list(String projectKey, String environmentKey) {
-        List<Segment> segments = new ArrayList<>();
+    /**
+     * The details of every segment of an environment, in key order, read without their targets
+     * (a projection of the heads), so that a list can sort, filter and count them all and then
+     * load only the segments of its page.
+     */
+    public List<SegmentSummary> summaries(String projectKey, String environmentKey) {
+        List<SegmentSummary> summaries = new ArrayList<>();
         db.queryPaginator(q -> q.tableName(table).consistentRead(true)
                         .keyConditionExpression("pk = :pk")
                         .filterExpression("attribute_not_exists(deleted)")
+                        .projectionExpression("#sk, #name, #description, #tags, #created, #modified")
+                        .expressionAttributeNames(Map.of("#sk", Table.SK, "#name", "name", "#description", "description",
+                                "#tags", "tags", "#created", "creationDate", "#modified", "lastModifiedDate"))
                         .expressionAttributeValues(Map.of(":pk", s(headPk(projectKey, environmentKey)))))
-                .items().forEach(head -> segments.add(fromHead(head).segment()));
-        return segments;
+                .items().forEach(head -> summaries.add(new SegmentSummary(new SegmentKey(projectKey, environmentKey, string(head, "sk")),
+                        string(head, "name"), string(head, "description"), stringList(head, "tags"), number(head, "creationDate"),
+                        number(head, "lastModifiedDate"))));
+        return summaries;
     }
 
     /**
@@ -165,6 +177,7 @@ public class SegmentStore {
     public void create(Segment segment, Change creation) {
         SegmentKey key = segment.key();
         Map<String, AttributeValue> head = head(segment, UUID.randomUUID().toString(), 1, List.of(), "[]", List.of(creation));
+        HeadSize.require(head, key);
         Map<String, AttributeValue> existing = readHead(key);
         PutItemRequest.Builder put = PutItemRequest.builder().tableName(table).item(head);
         if (existing == null) {
@@ -187,7 +200,7 @@ public class SegmentStore {
      * Deletes the segment and, with it, its schedules; its head becomes a tombstone holding the
      * deletion's audit entry. False if there was no segment.
      */
-    public boolean delete(SegmentKey key, long now, String actor) {
+    public boolean delete(SegmentKey key, long now, Actor actor) {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             Map<String, AttributeValue> old = readHead(key);
             if (old == null || isTombstone(old)) {
@@ -339,11 +352,12 @@ public class SegmentStore {
             }
         }
 
+        Map<String, AttributeValue> head = head(segment, stored.incarnation(), bucketCount, chunkIds,
+                bucketCount == 1 ? buckets.get(0) : null, revision.changes());
+        HeadSize.require(head, key);
         writes.addAll(entryItems(stored.latest()));
         writeAll(writes);
 
-        Map<String, AttributeValue> head = head(segment, stored.incarnation(), bucketCount, chunkIds,
-                bucketCount == 1 ? buckets.get(0) : null, revision.changes());
         try {
             db.putItem(p -> p.tableName(table).item(head)
                     .conditionExpression("version = :version AND incarnation = :incarnation")

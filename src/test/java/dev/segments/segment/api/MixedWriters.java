@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segments.dynamo.RequestCounter;
+import dev.segments.segment.Actor;
 import dev.segments.segment.Change;
 import dev.segments.segment.Edit;
 import dev.segments.segment.ExpiringTarget;
@@ -21,14 +22,15 @@ import dev.segments.segment.Revision;
 import dev.segments.segment.Segment;
 import dev.segments.segment.SegmentInstruction;
 import dev.segments.segment.SegmentKey;
-import dev.segments.segment.SegmentPatches;
+import dev.segments.segment.SegmentLimits;
 import dev.segments.segment.SegmentPatches.PartialOutcome;
+import dev.segments.segment.SegmentPatches;
 import dev.segments.segment.TargetRef;
 import dev.segments.segment.TargetType;
 import dev.segments.segment.store.SegmentStore;
 import dev.segments.segment.store.WriteConflict;
-import dev.segments.testing.Api;
 import dev.segments.testing.Api.Fixture;
+import dev.segments.testing.Api;
 import dev.segments.web.AppClock;
 import dev.segments.web.Ids;
 import dev.segments.web.JsonBody;
@@ -171,7 +173,7 @@ final class MixedWriters {
                 assertEquals(200, request.status(), "a request that failed changed the segment: " + request.id());
                 Edit edit = new Edit(recorded.at(), recorded.actor(), recorded.comment(), replayIds);
                 replayed = request.segmentPatch()
-                        ? SegmentPatches.segment(state, Instructions.segment(JsonBody.instructions(request.body(), Instructions.MAX)), edit)
+                        ? SegmentPatches.segment(state, Instructions.segment(JsonBody.instructions(request.body(), SegmentLimits.MAX_INSTRUCTIONS)), edit)
                         : SegmentPatches.expiringTargets(state, expiring(request.body()), edit).revision();
             }
             assertEquals(List.of(recorded), replayed.changes(), "replaying version " + recorded.version());
@@ -223,10 +225,14 @@ final class MixedWriters {
         for (TargetRef ref : stored.schedules().keySet()) {
             assertTrue(stored.targets().contains(ref), "schedule for a target not in the segment: " + ref);
         }
-        // The API shows the same.
+        // The API shows the same, as of some moment of its read: a schedule may fall due during it.
+        long readFrom = clock.millis();
         Set<String> apiIncluded = new HashSet<>(admin().get(f.segmentPath()).then().statusCode(200).extract().path("included"));
-        assertEquals(new HashSet<>(Expiry.carryOut(stored, clock.millis()).segment().keys(TargetType.INCLUDED, TargetRef.USER)),
-                apiIncluded);
+        long readTo = clock.millis();
+        Set<String> before = new HashSet<>(Expiry.carryOut(stored, readFrom).segment().keys(TargetType.INCLUDED, TargetRef.USER));
+        Set<String> after = new HashSet<>(Expiry.carryOut(stored, readTo).segment().keys(TargetType.INCLUDED, TargetRef.USER));
+        assertTrue(before.containsAll(apiIncluded) && apiIncluded.containsAll(after),
+                "the API shows " + apiIncluded + ", between " + before + " and " + after);
 
         long httpCount = sent.stream().filter(Sent::http).count();
         long seconds = (System.nanoTime() - started) / 1_000_000;
@@ -273,10 +279,10 @@ final class MixedWriters {
             Response r = admin().contentType(Api.SEMANTIC_PATCH).body(JSON.writeValueAsString(body)).patch(path);
             return new Sent(id, segmentPatch, true, body, r.statusCode(), JSON.readTree(r.asString()));
         }
-        Edit edit = new Edit(clock.millis(), "instance", JsonBody.comment(body), ids);
+        Edit edit = new Edit(clock.millis(), new Actor("instance", "instance"), JsonBody.comment(body), ids);
         try {
             if (segmentPatch) {
-                var parsed = Instructions.segment(JsonBody.instructions(body, Instructions.MAX));
+                var parsed = Instructions.segment(JsonBody.instructions(body, SegmentLimits.MAX_INSTRUCTIONS));
                 Revision revision = store.update(key, stored -> SegmentPatches.segment(stored, parsed, edit), Function.identity())
                         .orElseThrow();
                 return new Sent(id, true, false, body, 200, SegmentJson.segment(revision.segment()));
@@ -308,7 +314,7 @@ final class MixedWriters {
     }
 
     private static List<ExpiringTargetInstruction> expiring(JsonNode body) {
-        return Instructions.expiring(ExpiringView.USERS, JsonBody.instructions(body, Instructions.MAX));
+        return Instructions.expiring(ExpiringView.USERS, JsonBody.instructions(body, SegmentLimits.MAX_INSTRUCTIONS));
     }
 
     /** A state's schedules as a response lists them, without ids (those are compared through {@link IdMapping}). */

@@ -11,15 +11,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.segments.dynamo.RequestCounter;
 import dev.segments.expiry.LocalSweeper;
+import dev.segments.segment.Actor;
 import dev.segments.segment.Edit;
 import dev.segments.segment.ExpiringTargetInstruction;
 import dev.segments.segment.SegmentKey;
-import dev.segments.segment.SegmentPatches;
 import dev.segments.segment.SegmentPatches.PartialOutcome;
+import dev.segments.segment.SegmentPatches;
 import dev.segments.segment.TargetRef;
 import dev.segments.segment.TargetType;
-import dev.segments.testing.Api;
 import dev.segments.testing.Api.Fixture;
+import dev.segments.testing.Api;
 import dev.segments.testing.Dynalite;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -81,7 +82,7 @@ class BigSegmentTest {
             schedules.add(new ExpiringTargetInstruction.Add(new TargetRef(TargetType.INCLUDED, "user", users.get(i)), base + i));
         }
         AtomicInteger ids = new AtomicInteger();
-        Edit edit = new Edit(System.currentTimeMillis(), "test", null, () -> String.format("%024x", ids.incrementAndGet()));
+        Edit edit = new Edit(System.currentTimeMillis(), new Actor("test", "test"), null, () -> String.format("%024x", ids.incrementAndGet()));
         PartialOutcome seeded = store.update(new SegmentKey(f.project(), f.environment(), f.segment()),
                 stored -> SegmentPatches.expiringTargets(stored, schedules, edit), PartialOutcome::revision).orElseThrow();
         assertEquals(List.of(), seeded.errors());

@@ -43,7 +43,7 @@ class HistoryTest {
         var history = SegmentCodec.decodeHistory(head.get("history").s());
         var last = history.get(history.size() - 1);
         assertEquals(version, last.version());
-        assertEquals("release-bot", last.actor());
+        assertEquals("release-bot", last.actor().name());
         assertEquals("ticket FM-42", last.comment());
         assertTrue(last.effects().get(0).contains("Scheduled the removal of user \"u\""), last.effects().toString());
     }

@@ -4,6 +4,7 @@ import static dev.segments.testing.Api.segmentWithUsers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.segments.segment.Actor;
 import dev.segments.segment.Edit;
 import dev.segments.segment.SegmentInstruction;
 import dev.segments.segment.SegmentKey;
@@ -59,7 +60,7 @@ class WriteConflictTest {
     }
 
     static Edit edit() {
-        return new Edit(System.currentTimeMillis(), "test", null, () -> "id");
+        return new Edit(System.currentTimeMillis(), new Actor("test", "test"), null, () -> "id");
     }
 
 }
