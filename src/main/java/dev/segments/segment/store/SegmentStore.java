@@ -8,6 +8,7 @@ import static dev.segments.dynamo.Attributes.string;
 import static dev.segments.dynamo.Attributes.stringList;
 import static dev.segments.dynamo.Attributes.strings;
 
+import dev.segments.dynamo.Backoff;
 import dev.segments.dynamo.Table;
 import dev.segments.ops.RequestRecord;
 import dev.segments.segment.Change;
@@ -28,7 +29,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -207,7 +207,7 @@ public class SegmentStore {
                         .conditionExpression("version = :version AND incarnation = :incarnation")
                         .expressionAttributeValues(Map.of(":version", n(version), ":incarnation", s(incarnation))));
             } catch (ConditionalCheckFailedException lost) {
-                backOff(attempt);
+                Backoff.pause(attempt);
                 continue;
             }
             retire(key, stringList(old, "chunks"));
@@ -235,7 +235,7 @@ public class SegmentStore {
                 return Optional.of(result);
             }
             RequestRecord.current().ifPresent(RequestRecord::writeRetried);
-            backOff(attempt);
+            Backoff.pause(attempt);
         }
         throw new WriteConflict("The segment \"" + key.key() + "\" kept changing under concurrent writers, and "
                 + MAX_ATTEMPTS + " attempts to apply this request lost the race. Nothing was changed; try again.");
@@ -291,7 +291,7 @@ public class SegmentStore {
             KeysAndAttributes unprocessed = response.unprocessedKeys().get(table);
             if (unprocessed != null && unprocessed.hasKeys()) {
                 pending.addAll(unprocessed.keys());
-                backOff(++round);
+                Backoff.pause(++round);
             }
         }
         List<String> buckets = new ArrayList<>(chunkIds.size());
@@ -417,7 +417,7 @@ public class SegmentStore {
             List<WriteRequest> unprocessed = response.unprocessedItems().get(table);
             if (unprocessed != null && !unprocessed.isEmpty()) {
                 pending.addAll(unprocessed);
-                backOff(++round);
+                Backoff.pause(++round);
             }
         }
     }
@@ -441,16 +441,6 @@ public class SegmentStore {
 
     private static WriteRequest put(Map<String, AttributeValue> item) {
         return WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build();
-    }
-
-    private static void backOff(int attempt) {
-        long cap = Math.min(100, 5L << Math.min(attempt, 5));
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, cap + 1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while retrying a segment write", e);
-        }
     }
 
     private static long total(List<String> buckets) {
