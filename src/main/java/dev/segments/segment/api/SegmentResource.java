@@ -131,7 +131,7 @@ public class SegmentResource {
             return SegmentJson.segment(revision.segment());
         } catch (SegmentPatches.Refused refused) {
             record.instructions(instructions.size(), 1);
-            throw ApiError.invalid("Instruction " + refused.instructionIndex() + " cannot be applied, so nothing was changed: "
+            throw ApiError.invalid("Instruction " + refused.instructionIndex().getAsInt() + " cannot be applied, so nothing was changed: "
                     + refused.getMessage());
         }
     }
