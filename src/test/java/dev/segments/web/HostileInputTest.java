@@ -95,7 +95,7 @@ class HostileInputTest {
 
     static String[] request(Random random, Fixture f) {
         String pathSegment = random.nextInt(5) == 0 ? encode(pick(random, HOSTILE_STRINGS)) : f.segment();
-        return switch (random.nextInt(5)) {
+        return switch (random.nextInt(6)) {
             case 0 -> new String[] {"PATCH", "/api/v2/segments/" + f.project() + "/" + pathSegment + "/expiring-user-targets/" + f.environment(),
                     pick(random, CONTENT_TYPES), mutate(random, "{\"comment\":\"c\",\"instructions\":[{\"kind\":\"updateExpireUserTargetDate\","
                             + "\"targetType\":\"included\",\"userKey\":\"u2\",\"value\":" + FUTURE + ",\"version\":1}]}")};
@@ -106,6 +106,10 @@ class HostileInputTest {
                     pick(random, CONTENT_TYPES), mutate(random, "{\"environmentKey\":\"" + f.environment() + "\",\"instructions\":"
                             + "[{\"kind\":\"addExcludedUsers\",\"values\":[\"u1\"]}]}")};
             case 3 -> new String[] {"GET", auditQuery(random, f), null, null};
+            case 4 -> new String[] {"PATCH", "/api/v2/segments/" + f.project() + "/" + f.environment() + "/" + pathSegment,
+                    random.nextBoolean() ? "application/json" : pick(random, CONTENT_TYPES), mutate(random, "{\"comment\":\"c\",\"patch\":["
+                            + "{\"op\":\"add\",\"path\":\"/excluded/-\",\"value\":\"u4\"},{\"op\":\"test\",\"path\":\"/included/1\",\"value\":\"u2\"},"
+                            + "{\"op\":\"remove\",\"path\":\"/included/0\"},{\"op\":\"replace\",\"path\":\"/name\",\"value\":\"N\"}]}")};
             default -> new String[] {"POST", "/api/v2/segments/" + f.project() + "/" + f.environment(),
                     pick(random, CONTENT_TYPES), mutate(random, "{\"key\":\"" + pick(random, HOSTILE_STRINGS).replace("\"", "") + "\",\"name\":\"N\"}")};
         };

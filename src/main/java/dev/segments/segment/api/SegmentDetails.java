@@ -1,6 +1,7 @@
 package dev.segments.segment.api;
 
 import dev.segments.web.ApiError;
+import dev.segments.web.Tags;
 import java.util.List;
 
 /** Bounds on a segment's free-text details, which keep its head item well inside DynamoDB's item size. */
@@ -8,8 +9,6 @@ final class SegmentDetails {
 
     static final int MAX_NAME = 256;
     static final int MAX_DESCRIPTION = 4096;
-    static final int MAX_TAGS = 50;
-    static final int MAX_TAG = 64;
 
     private SegmentDetails() {
     }
@@ -29,9 +28,6 @@ final class SegmentDetails {
     }
 
     static List<String> tags(List<String> tags, String where) {
-        if (tags.size() > MAX_TAGS || tags.stream().anyMatch(t -> t.isEmpty() || t.length() > MAX_TAG)) {
-            throw ApiError.invalid(where + ": give at most " + MAX_TAGS + " tags of 1 to " + MAX_TAG + " characters each.");
-        }
-        return tags;
+        return Tags.check(tags, where);
     }
 }

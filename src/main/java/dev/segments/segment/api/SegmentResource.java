@@ -15,6 +15,7 @@ import dev.segments.web.AppClock;
 import dev.segments.web.Caller;
 import dev.segments.web.Ids;
 import dev.segments.web.JsonBody;
+import dev.segments.web.JsonPatch;
 import dev.segments.web.Keys;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -23,11 +24,13 @@ import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -37,7 +40,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Segments: create, list, get, semantic patch, delete. */
+/** Segments: create, list, get, semantic patch or JSON Patch, delete. */
 @SecurityRequirement(name = "ApiKey")
 @Tag(name = "Segments")
 @Path("/api/v2/segments")
@@ -108,14 +111,47 @@ public class SegmentResource {
         return SegmentJson.segment(Expiry.carryOut(stored, clock.millis()).segment());
     }
 
+    /**
+     * A semantic patch when the Content-Type says {@code domain-model=launchdarkly.semanticpatch},
+     * else a JSON Patch; either applies whole or not at all. {@code dryRun=true} answers with the
+     * segment as the patch would leave it, and stores nothing.
+     */
     @PATCH
     @Path("{projectKey}/{environmentKey}/{segmentKey}")
     @Operation(operationId = "patchSegment", summary = "Patch segment")
-    @RequestBody(required = true, content = @Content(mediaType = JsonBody.SEMANTIC_PATCH, schema = @Schema(type = SchemaType.OBJECT)))
+    @RequestBody(required = true, content = {
+            @Content(mediaType = JsonBody.SEMANTIC_PATCH, schema = @Schema(type = SchemaType.OBJECT)),
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT))})
     public JsonNode patch(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
-            @PathParam("segmentKey") String segmentKey, @HeaderParam("Content-Type") String contentType, byte[] body)
-            throws SegmentPatches.Refused {
+            @PathParam("segmentKey") String segmentKey, @QueryParam("dryRun") String dryRun,
+            @HeaderParam("Content-Type") String contentType, byte[] body) {
         SegmentKey key = SegmentLocator.key(projectKey, environmentKey, segmentKey);
+        boolean preview = flag("dryRun", dryRun);
+        Patch patch = JsonBody.isSemanticPatch(contentType) ? semanticPatch(environmentKey, contentType, body) : jsonPatch(contentType, body);
+        try {
+            Revision revision;
+            if (preview) {
+                revision = patch.apply().apply(segments.find(key).orElseThrow(() -> locator.segmentNotFound(key)));
+                record.instructions(patch.steps(), 0);
+            } else {
+                revision = segments.update(key, patch.apply(), Function.identity()).orElseThrow(() -> locator.segmentNotFound(key));
+                record.patched(patch.steps(), 0, revision);
+            }
+            return SegmentJson.segment(revision.segment());
+        } catch (SegmentPatches.Refused refused) {
+            record.instructions(patch.steps(), 1);
+            throw ApiError.invalid(refused.instructionIndex().isPresent()
+                    ? patch.describe().apply(refused.instructionIndex().getAsInt()) + " cannot be applied, so nothing was changed: "
+                            + refused.getMessage()
+                    : refused.getMessage() + " Nothing was changed.");
+        }
+    }
+
+    /** A parsed segment patch: how many steps, how to apply them to the stored segment, and how messages name step i. */
+    private record Patch(int steps, SegmentStore.Mutation<Revision, SegmentPatches.Refused> apply, IntFunction<String> describe) {
+    }
+
+    private Patch semanticPatch(String environmentKey, String contentType, byte[] body) {
         JsonNode json = JsonBody.semanticPatch(contentType, body);
         String bodyEnvironment = JsonBody.requiredString(json, "environmentKey", "A segment semantic patch");
         if (!bodyEnvironment.equals(environmentKey)) {
@@ -124,16 +160,25 @@ public class SegmentResource {
         }
         var instructions = Instructions.segment(JsonBody.instructions(json, Instructions.MAX));
         Edit edit = new Edit(clock.millis(), caller.name(), JsonBody.comment(json), ids);
-        try {
-            Revision revision = segments.update(key, stored -> SegmentPatches.segment(stored, instructions, edit), Function.identity())
-                    .orElseThrow(() -> locator.segmentNotFound(key));
-            record.patched(instructions.size(), 0, revision);
-            return SegmentJson.segment(revision.segment());
-        } catch (SegmentPatches.Refused refused) {
-            record.instructions(instructions.size(), 1);
-            throw ApiError.invalid("Instruction " + refused.instructionIndex().getAsInt() + " cannot be applied, so nothing was changed: "
-                    + refused.getMessage());
+        return new Patch(instructions.size(), stored -> SegmentPatches.segment(stored, instructions, edit), i -> "Instruction " + i);
+    }
+
+    private Patch jsonPatch(String contentType, byte[] body) {
+        JsonPatch.Body patch = JsonPatch.parse(contentType, body);
+        var operations = FieldOperations.of(patch.operations());
+        Edit edit = new Edit(clock.millis(), caller.name(), patch.comment(), ids);
+        return new Patch(operations.size(), stored -> SegmentPatches.fields(stored, operations, edit),
+                i -> patch.operations().get(i).where());
+    }
+
+    private static boolean flag(String name, String value) {
+        if (value == null || value.equalsIgnoreCase("false")) {
+            return false;
         }
+        if (value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw ApiError.invalid(name + " must be true or false; it was \"" + value + "\".");
     }
 
     @DELETE
