@@ -2,6 +2,7 @@ package dev.segments.expiry;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.segments.project.LeftoverCleanup;
 import dev.segments.web.Unauthenticated;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -10,7 +11,8 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
- * The deployed sweeper's entry point. The once-a-minute schedule invokes the function with a
+ * The deployed sweeper's entry point; each invocation also runs one bounded step of the
+ * cleanup of deleted environments and projects ({@link LeftoverCleanup}). The once-a-minute schedule invokes the function with a
  * fixed HTTP-API event for this path ({@code src/main/resources/sweep-event.json}), so one
  * function artifact serves API Gateway and the schedule. Sweeping is idempotent and reveals
  * nothing, and API Gateway never routes this path, so it takes no token.
@@ -20,9 +22,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 public class SweepResource {
 
     private final Sweeper sweeper;
+    private final LeftoverCleanup cleanup;
 
-    SweepResource(Sweeper sweeper) {
+    SweepResource(Sweeper sweeper, LeftoverCleanup cleanup) {
         this.sweeper = sweeper;
+        this.cleanup = cleanup;
     }
 
     @POST
@@ -35,6 +39,9 @@ public class SweepResource {
         body.put("expired", result.expired());
         body.put("segments", result.segments());
         body.put("maxLagMillis", result.maxLagMillis());
+        LeftoverCleanup.Result cleaned = cleanup.run();
+        body.put("leftoversDeleted", cleaned.deleted());
+        body.put("deletionsPending", cleaned.pending());
         return body;
     }
 }

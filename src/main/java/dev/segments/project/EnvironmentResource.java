@@ -3,11 +3,13 @@ package dev.segments.project;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.segments.web.ApiError;
 import dev.segments.web.AppClock;
+import dev.segments.web.Caller;
 import dev.segments.web.Ids;
 import dev.segments.web.JsonBody;
 import dev.segments.web.JsonPatch;
 import dev.segments.web.Keys;
 import dev.segments.web.Paging;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PATCH;
@@ -32,8 +34,8 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * A project's environments: list, create, get, JSON Patch. It shares the project resource's
- * root path, so that an unsupported method is answered 405.
+ * A project's environments: list, create, get, JSON Patch, delete (with their segments). It
+ * shares the project resource's root path, so that an unsupported method is answered 405.
  */
 @SecurityRequirement(name = "ApiKey")
 @Tag(name = "Environments")
@@ -53,12 +55,16 @@ public class EnvironmentResource {
             Comparator.comparingLong(Environment::creationDate).thenComparing(Environment::key));
 
     private final ProjectStore projects;
+    private final Deletions deletions;
     private final AppClock clock;
+    private final Caller caller;
     private final Ids ids;
 
-    EnvironmentResource(ProjectStore projects, AppClock clock, Ids ids) {
+    EnvironmentResource(ProjectStore projects, Deletions deletions, AppClock clock, Caller caller, Ids ids) {
         this.projects = projects;
+        this.deletions = deletions;
         this.clock = clock;
+        this.caller = caller;
         this.ids = ids;
     }
 
@@ -112,6 +118,23 @@ public class EnvironmentResource {
             return stored.withEnvironment(ProjectJson.patched(environment, JsonPatch.apply(ProjectJson.fields(environment), operations)));
         }).orElseThrow(() -> ProjectResource.notFound(projectKey));
         return ProjectJson.environment(projectKey, environment(patched, environmentKey));
+    }
+
+    /**
+     * Deletes the environment and, with it, its segments: at once for every reader, and from
+     * the table in bounded steps afterwards ({@link LeftoverCleanup}).
+     */
+    @DELETE
+    @Path(ONE_PATH)
+    @Operation(operationId = "deleteEnvironment", summary = "Delete environment")
+    @APIResponse(responseCode = "204", description = "No content")
+    public Response delete(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey) {
+        Keys.resource("environment", environmentKey);
+        Project project = project(projectKey);
+        if (!deletions.deleteEnvironment(projectKey, environmentKey, clock.millis(), caller.name())) {
+            throw environmentNotFound(project.key(), environmentKey);
+        }
+        return Response.noContent().build();
     }
 
     private Project project(String projectKey) {

@@ -3,11 +3,13 @@ package dev.segments.project;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.segments.web.ApiError;
 import dev.segments.web.AppClock;
+import dev.segments.web.Caller;
 import dev.segments.web.Ids;
 import dev.segments.web.JsonBody;
 import dev.segments.web.JsonPatch;
 import dev.segments.web.Keys;
 import dev.segments.web.Paging;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PATCH;
@@ -33,7 +35,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Projects: list, create, get, JSON Patch. */
+/** Projects: list, create, get, JSON Patch, delete (with everything in them). */
 @SecurityRequirement(name = "ApiKey")
 @Tag(name = "Projects")
 @Path("/api/v2/projects")
@@ -52,12 +54,16 @@ public class ProjectResource {
             Comparator.comparingLong(Project::creationDate).thenComparing(Project::key));
 
     private final ProjectStore projects;
+    private final Deletions deletions;
     private final AppClock clock;
+    private final Caller caller;
     private final Ids ids;
 
-    ProjectResource(ProjectStore projects, AppClock clock, Ids ids) {
+    ProjectResource(ProjectStore projects, Deletions deletions, AppClock clock, Caller caller, Ids ids) {
         this.projects = projects;
+        this.deletions = deletions;
         this.clock = clock;
+        this.caller = caller;
         this.ids = ids;
     }
 
@@ -127,6 +133,22 @@ public class ProjectResource {
             return stored.with(ProjectJson.name(fields, "The patched project"), ProjectJson.tags(fields, "The patched project"));
         }).orElseThrow(() -> notFound(projectKey));
         return ProjectJson.projectRep(patched);
+    }
+
+    /**
+     * Deletes the project and, with it, its environments and their segments: at once for every
+     * reader, and from the table in bounded steps afterwards ({@link LeftoverCleanup}).
+     */
+    @DELETE
+    @Path("{projectKey}")
+    @Operation(operationId = "deleteProject", summary = "Delete project")
+    @APIResponse(responseCode = "204", description = "No content")
+    public Response delete(@PathParam("projectKey") String projectKey) {
+        Keys.resource("project", projectKey);
+        if (!deletions.deleteProject(projectKey, clock.millis(), caller.name())) {
+            throw notFound(projectKey);
+        }
+        return Response.noContent().build();
     }
 
     private Project find(String projectKey) {

@@ -28,7 +28,9 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * Projects in DynamoDB: one item per project, {@code pk = PROJECTS}, {@code sk = <key>}, with
  * its environments in a map attribute and a {@code version} that every change raises. A project
  * has few environments, and keeping them in the project's item makes creating a project with
- * its environments one conditional write, and lets the list of projects be one Query.
+ * its environments one conditional write, lets every segment request read its environment's
+ * current incarnation with the segment in one BatchGetItem, and lets the list of projects be
+ * one Query.
  */
 @ApplicationScoped
 public class ProjectStore {
@@ -48,6 +50,13 @@ public class ProjectStore {
     /** The key of a project's item. */
     public static Map<String, AttributeValue> itemKey(String projectKey) {
         return key(PK, projectKey);
+    }
+
+    /** The id of the environment's current incarnation in a project item, if it has that environment. */
+    public static Optional<String> environmentId(Map<String, AttributeValue> item, String environmentKey) {
+        AttributeValue environment = item == null || !item.containsKey("environments") ? null
+                : item.get("environments").m().get(environmentKey);
+        return environment == null ? Optional.empty() : Optional.of(string(environment.m(), "id"));
     }
 
     public Optional<Project> find(String projectKey) {
@@ -122,6 +131,32 @@ public class ProjectStore {
         }
         throw new WriteConflict("The project \"" + projectKey + "\" kept changing under concurrent writers, and "
                 + MAX_ATTEMPTS + " attempts to apply this request lost the race. Nothing was changed; try again.");
+    }
+
+    /** Removes the environment if its current incarnation is still {@code environmentId}; false if it is not. */
+    public boolean removeEnvironment(String projectKey, String environmentKey, String environmentId) {
+        try {
+            db.updateItem(u -> u.tableName(table).key(itemKey(projectKey))
+                    .updateExpression("REMOVE environments.#env ADD version :one")
+                    .conditionExpression("environments.#env.id = :id")
+                    .expressionAttributeNames(Map.of("#env", environmentKey))
+                    .expressionAttributeValues(Map.of(":id", s(environmentId), ":one", n(1))));
+            return true;
+        } catch (ConditionalCheckFailedException gone) {
+            return false;
+        }
+    }
+
+    /** Deletes the project if it is still at {@code version}; false if it changed or is gone. */
+    public boolean delete(String projectKey, long version) {
+        try {
+            db.deleteItem(d -> d.tableName(table).key(itemKey(projectKey))
+                    .conditionExpression("version = :version")
+                    .expressionAttributeValues(Map.of(":version", n(version))));
+            return true;
+        } catch (ConditionalCheckFailedException changed) {
+            return false;
+        }
     }
 
     private static Map<String, AttributeValue> toItem(Project project) {

@@ -9,6 +9,8 @@ import dev.segments.segment.Segment;
 import dev.segments.segment.SegmentKey;
 import dev.segments.segment.SegmentPatches;
 import dev.segments.ops.RequestRecord;
+import dev.segments.project.LeftoverCleanup;
+import dev.segments.segment.store.AlreadyExists;
 import dev.segments.segment.store.SegmentStore;
 import dev.segments.web.ApiError;
 import dev.segments.web.AppClock;
@@ -53,9 +55,12 @@ public class SegmentResource {
     private final Caller caller;
     private final Ids ids;
     private final RequestRecord record;
+    private final LeftoverCleanup cleanup;
 
-    SegmentResource(SegmentStore segments, SegmentLocator locator, AppClock clock, Caller caller, Ids ids, RequestRecord record) {
+    SegmentResource(SegmentStore segments, SegmentLocator locator, AppClock clock, Caller caller, Ids ids, RequestRecord record,
+            LeftoverCleanup cleanup) {
         this.segments = segments;
+        this.cleanup = cleanup;
         this.record = record;
         this.locator = locator;
         this.clock = clock;
@@ -83,7 +88,21 @@ public class SegmentResource {
         }
         locator.requireEnvironment(key.projectKey(), key.environmentKey());
         Segment segment = Segment.create(key, name, description, tags, clock.millis());
-        segments.create(segment, Change.creation(segment, caller.name()));
+        Change creation = Change.creation(segment, caller.name());
+        boolean created;
+        try {
+            created = segments.create(segment, creation);
+        } catch (AlreadyExists exists) {
+            // It may be a segment its environment's deleted predecessor left, which the cleanup has yet to remove.
+            if (!cleanup.clear(key)) {
+                throw exists;
+            }
+            created = segments.create(segment, creation);
+        }
+        if (!created) {
+            locator.requireEnvironment(key.projectKey(), key.environmentKey());
+            throw ApiError.notFound("Environment \"" + key.environmentKey() + "\" was deleted while the segment was being created.");
+        }
         return Response.status(201).entity(SegmentJson.segment(segment)).build();
     }
 

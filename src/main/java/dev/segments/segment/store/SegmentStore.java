@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -49,7 +50,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * <ul>
  * <li>Head: {@code pk = SEGMENTS#<project>#<environment>}, {@code sk = <segment>}. Details,
  * {@code version}, {@code incarnation} (new for every create, so a re-created segment never
- * sees its predecessor's items), the bucket count, either the targets inline ({@code data})
+ * sees its predecessor's items, and prefixed by its environment's id, see
+ * {@link EnvironmentScope}), the bucket count, either the targets inline ({@code data})
  * or the ids of the chunks that hold them ({@code chunks}), recent {@code history}, and the
  * due-index attributes while a removal is scheduled.</li>
  * <li>Chunk: {@code pk = CHUNK#<project>#<environment>#<segment>}, {@code sk = <uuid>}. Never
@@ -85,11 +87,13 @@ public class SegmentStore {
     private final String table;
     private final Layout layout = Layout.DEFAULT;
     private final long retentionSeconds;
+    private final EnvironmentScope scope;
 
     public SegmentStore(Table table, @ConfigProperty(name = AuditEntry.RETENTION_DAYS) int retentionDays) {
         this.db = table.client();
         this.table = table.name();
         this.retentionSeconds = retentionDays * 86_400L;
+        this.scope = new EnvironmentScope(db, this.table);
     }
 
     /** A segment as the store read it, with what a write needs to know about its items. */
@@ -108,11 +112,16 @@ public class SegmentStore {
 
     public List<Segment> list(String projectKey, String environmentKey) {
         List<Segment> segments = new ArrayList<>();
+        Optional<String> environmentId = scope.environmentId(projectKey, environmentKey);
         db.queryPaginator(q -> q.tableName(table).consistentRead(true)
                         .keyConditionExpression("pk = :pk")
                         .filterExpression("attribute_not_exists(deleted)")
                         .expressionAttributeValues(Map.of(":pk", s(headPk(projectKey, environmentKey)))))
-                .items().forEach(head -> segments.add(fromHead(head).segment()));
+                .items().forEach(head -> {
+                    if (environmentId.filter(id -> EnvironmentScope.belongsTo(string(head, "incarnation"), id)).isPresent()) {
+                        segments.add(fromHead(head).segment());
+                    }
+                });
         return segments;
     }
 
@@ -159,13 +168,19 @@ public class SegmentStore {
     }
 
     /**
-     * Creates the segment, recording {@code creation} as its first change; {@link AlreadyExists}
-     * if one with its key exists. A deleted predecessor's last entry is kept in the audit log.
+     * Creates the segment in its environment's current incarnation, recording {@code creation}
+     * as its first change; {@link AlreadyExists} if one with its key exists, false if its
+     * environment does not. A deleted predecessor's last entry is kept in the audit log.
      */
-    public void create(Segment segment, Change creation) {
+    public boolean create(Segment segment, Change creation) {
         SegmentKey key = segment.key();
-        Map<String, AttributeValue> head = head(segment, UUID.randomUUID().toString(), 1, List.of(), "[]", List.of(creation));
-        Map<String, AttributeValue> existing = readHead(key);
+        EnvironmentScope.Read read = scope.read(key);
+        if (read.environmentId().isEmpty()) {
+            return false;
+        }
+        String incarnation = EnvironmentScope.incarnation(read.environmentId().get());
+        Map<String, AttributeValue> head = head(segment, incarnation, 1, List.of(), "[]", List.of(creation));
+        Map<String, AttributeValue> existing = read.visibleHead();
         PutItemRequest.Builder put = PutItemRequest.builder().tableName(table).item(head);
         if (existing == null) {
             put.conditionExpression("attribute_not_exists(pk)");
@@ -181,6 +196,7 @@ public class SegmentStore {
         } catch (ConditionalCheckFailedException exists) {
             throw alreadyExists(key);
         }
+        return true;
     }
 
     /**
@@ -188,20 +204,29 @@ public class SegmentStore {
      * deletion's audit entry. False if there was no segment.
      */
     public boolean delete(SegmentKey key, long now, String actor) {
+        return tombstone(key, this::readHead, version -> Change.deletion(version, now, actor));
+    }
+
+    /**
+     * Makes the head {@code read} finds a tombstone holding the change {@code deletion} makes of
+     * its version; false if it finds no live head. {@link LeftoverSegments} reads the heads of
+     * deleted environments, which {@link #readHead} no longer shows.
+     */
+    boolean tombstone(SegmentKey key, Function<SegmentKey, Map<String, AttributeValue>> read, LongFunction<Change> deletionOf) {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            Map<String, AttributeValue> old = readHead(key);
+            Map<String, AttributeValue> old = read.apply(key);
             if (old == null || isTombstone(old)) {
                 return false;
             }
             writeAll(entryItems(AuditEntry.of(old)));
             long version = number(old, "version");
             String incarnation = string(old, "incarnation");
-            Change deletion = Change.deletion(version, now, actor);
+            Change deletion = deletionOf.apply(version);
             Map<String, AttributeValue> tombstone = new LinkedHashMap<>(key(headPk(key), key.key()));
             tombstone.put("deleted", AttributeValue.fromBool(true));
             tombstone.put("version", n(deletion.version()));
             record(tombstone, key, incarnation, List.of(deletion));
-            tombstone.put(Table.TTL, n(now / 1000 + retentionSeconds));
+            tombstone.put(Table.TTL, n(deletion.at() / 1000 + retentionSeconds));
             try {
                 db.putItem(p -> p.tableName(table).item(tombstone)
                         .conditionExpression("version = :version AND incarnation = :incarnation")
@@ -249,11 +274,9 @@ public class SegmentStore {
         return Optional.of(fromHead(head));
     }
 
-    /** The head item, live or tombstone; null if there is none. */
+    /** The head item, live or tombstone; null if there is none, or it belongs to a deleted environment. */
     private Map<String, AttributeValue> readHead(SegmentKey key) {
-        Map<String, AttributeValue> head = db.getItem(g -> g.tableName(table).consistentRead(true)
-                .key(key(headPk(key), key.key()))).item();
-        return head == null || head.isEmpty() ? null : head;
+        return scope.read(key).visibleHead();
     }
 
     private static boolean isTombstone(Map<String, AttributeValue> head) {
