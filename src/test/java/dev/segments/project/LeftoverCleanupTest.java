@@ -5,7 +5,9 @@ import static dev.segments.testing.Api.add;
 import static dev.segments.testing.Api.admin;
 import static dev.segments.testing.Api.patchExpiring;
 import static dev.segments.testing.Api.segmentWithUsers;
+import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -142,6 +144,16 @@ class LeftoverCleanupTest {
 
     String deletionIdOf(Fixture f) {
         return deletions.pending().stream().filter(d -> d.projectKey().equals(f.project())).findFirst().orElseThrow().environmentId();
+    }
+
+    @Test
+    void theScheduledSweepInvocationRunsTheCleanupToo() {
+        Fixture f = segmentWithUsers("u1");
+        admin().delete("/api/v2/projects/" + f.project() + "/environments/" + f.environment()).then().statusCode(204);
+        // The deployed schedule's entry point (not part of LaunchDarkly's API, so without the contract filter).
+        given().post("/internal/sweep").then().statusCode(200)
+                .body("leftoversDeleted", greaterThanOrEqualTo(1)).body("deletionsPending", greaterThanOrEqualTo(1));
+        assertEquals(1, tombstones(heads(f)));
     }
 
     @Test
