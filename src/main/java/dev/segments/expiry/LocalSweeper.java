@@ -1,5 +1,6 @@
 package dev.segments.expiry;
 
+import dev.segments.project.LeftoverCleanup;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,7 +13,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Runs the sweeper in-process every {@code segments.sweeper.interval} (local runs and tests).
+ * Runs the sweeper in-process every {@code segments.sweeper.interval} (local runs and tests),
+ * and with it a step of the cleanup of deleted environments, as a deployed sweep invocation does.
  * Deployed, a Lambda is frozen between invocations, so a schedule invokes the function instead
  * and this stays off (interval 0).
  */
@@ -22,11 +24,14 @@ public class LocalSweeper {
     private static final Logger LOG = Logger.getLogger(LocalSweeper.class);
 
     private final Sweeper sweeper;
+    private final LeftoverCleanup cleanup;
     private final Duration interval;
     private ScheduledExecutorService executor;
 
-    LocalSweeper(Sweeper sweeper, @ConfigProperty(name = "segments.sweeper.interval", defaultValue = "0s") Duration interval) {
+    LocalSweeper(Sweeper sweeper, LeftoverCleanup cleanup,
+            @ConfigProperty(name = "segments.sweeper.interval", defaultValue = "0s") Duration interval) {
         this.sweeper = sweeper;
+        this.cleanup = cleanup;
         this.interval = interval;
     }
 
@@ -65,6 +70,11 @@ public class LocalSweeper {
             sweeper.sweep();
         } catch (RuntimeException e) {
             LOG.warnf("Sweep failed, retrying in %s: %s", interval, e.getMessage());
+        }
+        try {
+            cleanup.run();
+        } catch (RuntimeException e) {
+            LOG.warnf("Cleanup of deleted environments failed, retrying in %s: %s", interval, e.getMessage());
         }
     }
 }

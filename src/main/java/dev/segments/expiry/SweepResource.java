@@ -3,6 +3,7 @@ package dev.segments.expiry;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.segments.project.LeftoverCleanup;
 import dev.segments.web.Unauthenticated;
 import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.NotFoundException;
@@ -13,8 +14,9 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
- * The deployed sweeper's entry point. The once-a-minute schedule invokes the function with a
- * fixed HTTP-API event for this path ({@code src/main/resources/sweep-event.json}), so one
+ * The deployed sweeper's entry point; each invocation also runs one bounded step of the
+ * cleanup of deleted environments and projects ({@link LeftoverCleanup}). The once-a-minute
+ * schedule invokes the function with a fixed HTTP-API event for this path ({@code src/main/resources/sweep-event.json}), so one
  * function artifact serves API Gateway and the schedule. Sweeping is idempotent and reveals
  * nothing, so it takes no token; it answers only the schedule's event, which unlike every event
  * API Gateway sends has no {@code requestContext.apiId}, so the public API cannot reach it
@@ -26,10 +28,12 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 public class SweepResource {
 
     private final Sweeper sweeper;
+    private final LeftoverCleanup cleanup;
     private final Instance<APIGatewayV2HTTPEvent.RequestContext> event;
 
-    SweepResource(Sweeper sweeper, Instance<APIGatewayV2HTTPEvent.RequestContext> event) {
+    SweepResource(Sweeper sweeper, LeftoverCleanup cleanup, Instance<APIGatewayV2HTTPEvent.RequestContext> event) {
         this.sweeper = sweeper;
+        this.cleanup = cleanup;
         this.event = event;
     }
 
@@ -46,6 +50,9 @@ public class SweepResource {
         body.put("expired", result.expired());
         body.put("segments", result.segments());
         body.put("maxLagMillis", result.maxLagMillis());
+        LeftoverCleanup.Result cleaned = cleanup.run();
+        body.put("leftoversDeleted", cleaned.deleted());
+        body.put("deletionsPending", cleaned.pending());
         return body;
     }
 

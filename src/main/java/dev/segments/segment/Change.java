@@ -57,12 +57,20 @@ public record Change(long version, long at, Actor actor, String comment, List<St
         return new Change(version + 1, now, actor, null, List.of(DELETED));
     }
 
+    /**
+     * The change that deletes a segment at {@code version} along with what holds it (its
+     * environment or its project, as {@code container} names it), by whoever deleted that, when.
+     */
+    public static Change deletionWith(String container, long version, long at, Actor actor) {
+        return new Change(version + 1, at, actor, null, List.of(DELETED, "Deleted along with " + container));
+    }
+
     /** Every segment incarnation starts with its creation as version 1. */
     public boolean isCreation() {
         return version == 1;
     }
 
     public boolean isDeletion() {
-        return effects.equals(List.of(DELETED));
+        return !effects.isEmpty() && effects.get(0).equals(DELETED);
     }
 }

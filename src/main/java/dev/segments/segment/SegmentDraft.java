@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -24,7 +25,7 @@ public final class SegmentDraft {
     private final Segment base;
     private String name;
     private String description;
-    private final LinkedHashSet<String> tags;
+    private final List<String> tags;
     private final Set<TargetRef> targets;
     private final Map<TargetRef, ExpiringTarget> schedules;
     private final List<String> effects = new ArrayList<>();
@@ -35,7 +36,7 @@ public final class SegmentDraft {
         this.base = base;
         this.name = base.name();
         this.description = base.description();
-        this.tags = new LinkedHashSet<>(base.tags());
+        this.tags = new ArrayList<>(base.tags());
         this.targets = new HashSet<>(base.targets());
         this.schedules = new HashMap<>(base.schedules());
     }
@@ -164,15 +165,17 @@ public final class SegmentDraft {
         }
     }
 
+    /** A null description removes it. */
     void describe(String newDescription) {
-        if (!newDescription.equals(description)) {
-            effects.add("Changed the description");
+        if (!Objects.equals(newDescription, description)) {
+            effects.add(newDescription == null ? "Removed the description" : "Changed the description");
             description = newDescription;
         }
     }
 
     void addTag(String tag) {
-        if (tags.add(tag)) {
+        if (!tags.contains(tag)) {
+            tags.add(tag);
             effects.add("Added tag \"" + tag + "\"");
         }
     }
@@ -181,6 +184,68 @@ public final class SegmentDraft {
         if (tags.remove(tag)) {
             effects.add("Removed tag \"" + tag + "\"");
         }
+    }
+
+    String name() {
+        return name;
+    }
+
+    Optional<String> description() {
+        return Optional.ofNullable(description);
+    }
+
+    /** The tags in their order, as the API shows them. */
+    List<String> tags() {
+        return List.copyOf(tags);
+    }
+
+    /** The tags become {@code newTags}, in that order, without repeats. */
+    void assignTags(List<String> newTags) {
+        List<String> next = List.copyOf(new LinkedHashSet<>(newTags));
+        List<String> removed = new ArrayList<>(tags);
+        removed.removeAll(next);
+        removed.forEach(this::removeTag);
+        next.forEach(this::addTag);
+        if (!tags.equals(next)) {
+            tags.clear();
+            tags.addAll(next);
+            effects.add("Reordered the tags");
+        }
+    }
+
+    /** User keys of one list, sorted, as the API shows them. */
+    List<String> userKeys(TargetType type) {
+        List<String> keys = new ArrayList<>();
+        for (TargetRef ref : targets) {
+            if (ref.type() == type && ref.isUser()) {
+                keys.add(ref.key());
+            }
+        }
+        keys.sort(null);
+        return keys;
+    }
+
+    /**
+     * The users of one list become {@code keys}: the others are removed, with their scheduled
+     * removals, and the new ones added. Whether a key also sits in the other list is checked
+     * by {@link #targetInBothLists}, once all changes are made.
+     */
+    void assignUsers(TargetType type, List<String> keys) {
+        Set<String> next = new HashSet<>(keys);
+        for (String key : userKeys(type)) {
+            if (!next.remove(key)) {
+                removeTarget(new TargetRef(type, TargetRef.USER, key));
+            }
+        }
+        keys.stream().filter(next::contains).distinct().forEach(key -> addTarget(new TargetRef(type, TargetRef.USER, key)));
+    }
+
+    /** A target that is both included and excluded, which no segment may have, if the changes made one. */
+    Optional<TargetRef> targetInBothLists() {
+        return targets.stream()
+                .filter(ref -> ref.type() == TargetType.INCLUDED
+                        && targets.contains(new TargetRef(TargetType.EXCLUDED, ref.contextKind(), ref.key())))
+                .min(TargetRef.ORDER);
     }
 
     List<String> effects() {

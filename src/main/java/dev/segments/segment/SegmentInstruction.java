@@ -4,9 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** One instruction of a segment semantic patch. Each kind checks everything before it changes anything. */
-public sealed interface SegmentInstruction {
-
-    void apply(SegmentDraft draft) throws InstructionRejected;
+public sealed interface SegmentInstruction extends SegmentPatches.Step {
 
     /** {@code addIncludedUsers}, {@code addExcludedTargets}, ...: users are targets of kind {@code user}. */
     record AddTargets(TargetType type, String contextKind, List<String> keys) implements SegmentInstruction {

@@ -6,16 +6,20 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segments.audit.AuditJson;
 import dev.segments.segment.Change;
+import dev.segments.dynamo.Backoff;
+import dev.segments.segment.store.WriteConflict;
 import dev.segments.web.ApiError;
 import dev.segments.web.AppClock;
 import dev.segments.web.Authentication;
 import dev.segments.web.Caller;
 import dev.segments.web.Ids;
 import dev.segments.web.JsonBody;
+import dev.segments.web.JsonPatch;
 import dev.segments.web.Links;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -25,6 +29,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -45,6 +50,9 @@ public class TokenResource {
     static final Set<String> RESERVED_NAMES = Set.of(Change.SERVICE.name(), AuditJson.SERVICE_NAME, Authentication.BOOTSTRAP_NAME)
             .stream().map(TokenResource::normalised).collect(Collectors.toUnmodifiableSet());
 
+    /** Attempts of a patch that loses races to other changes of the same token. */
+    static final int MAX_ATTEMPTS = 5;
+
     private final TokenStore tokens;
     private final AppClock clock;
     private final Caller caller;
@@ -64,19 +72,13 @@ public class TokenResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     public Response create(@HeaderParam("Content-Type") String contentType, byte[] body) {
         JsonNode json = JsonBody.object(contentType, body);
-        String name = JsonBody.requiredString(json, "name", "The token");
-        if (name.isBlank() || name.length() > 256) {
-            throw ApiError.invalid("The token's \"name\" must be 1 to 256 characters long.");
-        }
-        if (RESERVED_NAMES.contains(normalised(name))) {
-            throw ApiError.invalid("The token name \"" + name.strip() + "\" is reserved: the audit log names the service itself so. Choose another name.");
-        }
+        String name = name(json);
         String roleName = JsonBody.optionalString(json, "role", "The token");
-        Role role = Role.fromWire(roleName == null ? "reader" : roleName).orElseThrow(() -> ApiError.invalid(
-                "The token's \"role\" must be \"reader\", \"writer\" or \"admin\", not \"" + roleName + "\"."));
+        Role role = role(roleName == null ? "reader" : roleName);
         String secret = TokenSecrets.generate();
+        long now = clock.millis();
         AccessToken token = new AccessToken(ids.get(), name, role,
-                TokenSecrets.hash(secret), secret.substring(secret.length() - 4), clock.millis(), caller.id());
+                TokenSecrets.hash(secret), secret.substring(secret.length() - 4), now, now, caller.id());
         tokens.create(token);
         ObjectNode rep = representation(token);
         rep.put("token", secret);
@@ -95,19 +97,70 @@ public class TokenResource {
         return rep;
     }
 
+    @GET
+    @Path("{id}")
+    @Operation(operationId = "getToken", summary = "Get access token")
+    public JsonNode get(@PathParam("id") String id) {
+        return representation(tokens.find(id).orElseThrow(() -> notFound(id)));
+    }
+
+    /** JSON Patch of {@code /name} and {@code /role}; a new role applies from the token's next request. */
+    @PATCH
+    @Path("{id}")
+    @Operation(operationId = "patchToken", summary = "Patch access token")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY)))
+    public JsonNode patch(@PathParam("id") String id, @HeaderParam("Content-Type") String contentType, byte[] body) {
+        List<JsonPatch.Operation> operations = JsonPatch.parse(contentType, body).operations();
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            AccessToken token = tokens.find(id).orElseThrow(() -> notFound(id));
+            ObjectNode fields = JsonNodeFactory.instance.objectNode().put("name", token.name()).put("role", token.role().wire());
+            JsonNode patched = JsonPatch.apply(fields, operations);
+            AccessToken changed = token.with(name(patched), role(JsonBody.requiredString(patched, "role", "The patched token")),
+                    clock.millis());
+            if (changed.name().equals(token.name()) && changed.role() == token.role()) {
+                return representation(token);
+            }
+            if (tokens.update(token, changed)) {
+                return representation(changed);
+            }
+            Backoff.pause(attempt);
+        }
+        throw new WriteConflict("The access token \"" + id + "\" kept changing under concurrent requests; nothing was changed. Try again.");
+    }
+
     @DELETE
     @Path("{id}")
     @Operation(operationId = "deleteToken", summary = "Delete access token")
     @APIResponse(responseCode = "204", description = "No content")
     public Response delete(@PathParam("id") String id) {
         if (!tokens.delete(id)) {
-            throw ApiError.notFound("Access token \"" + id + "\" not found.");
+            throw notFound(id);
         }
         return Response.noContent().build();
     }
 
     private static String normalised(String name) {
         return name.strip().toLowerCase(Locale.ROOT);
+    }
+
+    private static ApiError notFound(String id) {
+        return ApiError.notFound("Access token \"" + id + "\" not found.");
+    }
+
+    private static String name(JsonNode json) {
+        String name = JsonBody.requiredString(json, "name", "The token");
+        if (name.isBlank() || name.length() > 256) {
+            throw ApiError.invalid("The token's \"name\" must be 1 to 256 characters long.");
+        }
+        if (RESERVED_NAMES.contains(normalised(name))) {
+            throw ApiError.invalid("The token name \"" + name.strip() + "\" is reserved: the audit log names the service itself so. Choose another name.");
+        }
+        return name;
+    }
+
+    private static Role role(String wire) {
+        return Role.fromWire(wire).orElseThrow(() -> ApiError.invalid(
+                "The token's \"role\" must be \"reader\", \"writer\" or \"admin\", not \"" + wire + "\"."));
     }
 
     private static ObjectNode representation(AccessToken token) {
@@ -117,7 +170,7 @@ public class TokenResource {
         rep.put("role", token.role().wire());
         rep.put("token", token.lastFour());
         rep.put("creationDate", token.creationDate());
-        rep.put("lastModified", token.creationDate());
+        rep.put("lastModified", token.lastModified());
         rep.put("ownerId", token.ownerId());
         rep.put("memberId", token.ownerId());
         rep.put("serviceToken", true);

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
  * Tokens in DynamoDB: {@code pk = TOKENS}, {@code sk = <SHA-256 of the secret>}, so a request's
@@ -40,8 +41,32 @@ public class TokenStore {
         item.put("role", s(token.role().wire()));
         item.put("lastFour", s(token.lastFour()));
         item.put("creationDate", n(token.creationDate()));
+        item.put("lastModified", n(token.lastModified()));
         item.put("ownerId", s(token.ownerId()));
         db.putItem(p -> p.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
+    }
+
+    public Optional<AccessToken> find(String id) {
+        return list().stream().filter(t -> t.id().equals(id)).findFirst();
+    }
+
+    /**
+     * Writes a token's new name and role, if it still has the ones {@code expected} had;
+     * false if it changed or was deleted meanwhile.
+     */
+    public boolean update(AccessToken expected, AccessToken changed) {
+        try {
+            db.updateItem(u -> u.tableName(table).key(key(PK, expected.hash()))
+                    .updateExpression("SET #name = :name, #role = :role, lastModified = :modified")
+                    .conditionExpression("id = :id AND #name = :oldName AND #role = :oldRole")
+                    .expressionAttributeNames(Map.of("#name", "name", "#role", "role"))
+                    .expressionAttributeValues(Map.of(":name", s(changed.name()), ":role", s(changed.role().wire()),
+                            ":modified", n(changed.lastModified()), ":id", s(expected.id()),
+                            ":oldName", s(expected.name()), ":oldRole", s(expected.role().wire()))));
+            return true;
+        } catch (ConditionalCheckFailedException changedMeanwhile) {
+            return false;
+        }
     }
 
     public Optional<AccessToken> findByHash(String hash) {
@@ -61,13 +86,15 @@ public class TokenStore {
 
     /** Deletes the token with this id; false if there is none. */
     public boolean delete(String id) {
-        Optional<AccessToken> token = list().stream().filter(t -> t.id().equals(id)).findFirst();
+        Optional<AccessToken> token = find(id);
         token.ifPresent(t -> db.deleteItem(d -> d.tableName(table).key(key(PK, t.hash()))));
         return token.isPresent();
     }
 
     private static AccessToken fromItem(Map<String, AttributeValue> item) {
+        long created = number(item, "creationDate");
         return new AccessToken(string(item, "id"), string(item, "name"), Role.fromWire(string(item, "role")).orElseThrow(),
-                string(item, "sk"), string(item, "lastFour"), number(item, "creationDate"), string(item, "ownerId"));
+                string(item, "sk"), string(item, "lastFour"), created,
+                item.containsKey("lastModified") ? number(item, "lastModified") : created, string(item, "ownerId"));
     }
 }

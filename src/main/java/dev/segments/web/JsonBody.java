@@ -35,15 +35,36 @@ public final class JsonBody {
     /** A semantic patch body: JSON with {@code domain-model=launchdarkly.semanticpatch}. */
     public static JsonNode semanticPatch(String contentType, byte[] body) {
         requireJson(contentType);
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).replace(" ", "").contains("domain-model=launchdarkly.semanticpatch")) {
+        if (!isSemanticPatch(contentType)) {
             throw ApiError.invalid("This endpoint takes semantic patch instructions: add domain-model=launchdarkly.semanticpatch"
                     + " to the Content-Type header, as in Content-Type: application/json; domain-model=launchdarkly.semanticpatch.");
         }
         return parse(body);
     }
 
+    /** True if the body is a semantic patch: its Content-Type says {@code domain-model=launchdarkly.semanticpatch}. */
+    public static boolean isSemanticPatch(String contentType) {
+        return contentType != null && contentType.toLowerCase(Locale.ROOT).replace(" ", "").contains("domain-model=launchdarkly.semanticpatch");
+    }
+
+    /** A JSON Patch body: JSON (also as {@code application/json-patch+json}), an array or an object. */
+    static JsonNode patchDocument(String contentType, byte[] body) {
+        if (!mediaType(contentType).equals("application/json-patch+json")) {
+            requireJson(contentType);
+        }
+        JsonNode node = read(body);
+        if (!node.isArray() && !node.isObject()) {
+            throw ApiError.invalid("A JSON Patch body is an array of operations, or {\"patch\": [...], \"comment\": \"...\"}.");
+        }
+        return node;
+    }
+
+    private static String mediaType(String contentType) {
+        return contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    }
+
     private static void requireJson(String contentType) {
-        String type = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        String type = mediaType(contentType);
         if (!type.equals("application/json")) {
             throw new ApiError(415, "unsupported_media_type", "The body must be JSON sent with Content-Type: application/json"
                     + (type.isEmpty() ? "." : " (not " + type + ")."));
@@ -51,6 +72,14 @@ public final class JsonBody {
     }
 
     private static JsonNode parse(byte[] body) {
+        JsonNode node = read(body);
+        if (!node.isObject()) {
+            throw ApiError.invalid("The request body must be a JSON object.");
+        }
+        return node;
+    }
+
+    private static JsonNode read(byte[] body) {
         if (body == null || body.length == 0) {
             throw ApiError.invalid("The request body is empty; send a JSON object.");
         }
@@ -66,8 +95,8 @@ public final class JsonBody {
         } catch (IOException e) {
             throw ApiError.invalid("The request body could not be read.");
         }
-        if (node == null || !node.isObject()) {
-            throw ApiError.invalid("The request body must be a JSON object.");
+        if (node == null) {
+            throw ApiError.invalid("The request body is empty; send JSON.");
         }
         return node;
     }

@@ -13,6 +13,7 @@ import dev.segments.segment.SegmentInstruction.AddTargets;
 import dev.segments.segment.SegmentInstruction.RemoveTargets;
 import dev.segments.segment.SegmentPatches.PartialOutcome;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -172,7 +173,7 @@ class SegmentPatchesTest {
         SegmentPatches.Refused refused = assertThrows(SegmentPatches.Refused.class, () -> SegmentPatches.segment(segment,
                 List.of(new SegmentInstruction.UpdateName("new"), new AddTargets(TargetType.EXCLUDED, "user", List.of("u1"))),
                 edit(NOW)));
-        assertEquals(1, refused.instructionIndex());
+        assertEquals(OptionalInt.of(1), refused.instructionIndex());
     }
 
     @Test

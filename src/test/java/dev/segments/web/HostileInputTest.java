@@ -125,7 +125,7 @@ class HostileInputTest {
 
     static Request request(Random random, Fixture f, Big big) {
         String pathSegment = random.nextInt(5) == 0 ? encode(pick(random, HOSTILE_STRINGS)) : f.segment();
-        return switch (random.nextInt(10)) {
+        return switch (random.nextInt(11)) {
             case 0 -> new Request("PATCH", "/api/v2/segments/" + f.project() + "/" + pathSegment + "/expiring-user-targets/" + f.environment(),
                     pick(random, CONTENT_TYPES), mutate(random, "{\"comment\":\"c\",\"instructions\":[{\"kind\":\"updateExpireUserTargetDate\","
                             + "\"targetType\":\"included\",\"userKey\":\"u2\",\"value\":" + FUTURE + ",\"version\":1}]}"));
@@ -141,6 +141,10 @@ class HostileInputTest {
             case 6 -> growSchedules(random, big);
             case 7 -> dotSegments(random, f);
             case 8 -> tokens(random, f);
+            case 9 -> new Request("PATCH", "/api/v2/segments/" + f.project() + "/" + f.environment() + "/" + pathSegment,
+                    random.nextBoolean() ? "application/json" : pick(random, CONTENT_TYPES), mutate(random, "{\"comment\":\"c\",\"patch\":["
+                            + "{\"op\":\"add\",\"path\":\"/excluded/-\",\"value\":\"u4\"},{\"op\":\"test\",\"path\":\"/included/1\",\"value\":\"u2\"},"
+                            + "{\"op\":\"remove\",\"path\":\"/included/0\"},{\"op\":\"replace\",\"path\":\"/name\",\"value\":\"N\"}]}"));
             default -> new Request("POST", "/api/v2/segments/" + f.project() + "/" + f.environment(),
                     pick(random, CONTENT_TYPES), mutate(random, "{\"key\":\"" + pick(random, HOSTILE_STRINGS).replace("\"", "") + "\",\"name\":\"N\"}"));
         };

@@ -38,9 +38,17 @@ class SecurityTest {
         long version = version(f);
         String contexts = "/api/v2/segments/" + f.project() + "/" + f.segment() + "/expiring-targets/" + f.environment();
         String json = "application/json";
+        String projectPath = "/api/v2/projects/" + f.project();
+        String environmentPath = projectPath + "/environments/" + f.environment();
+        String rename = "[{\"op\":\"replace\",\"path\":\"/name\",\"value\":\"x\"}]";
         List<String[]> writes = List.of(
                 new String[] {"POST", "/api/v2/projects", json, "{\"key\":\"r1\",\"name\":\"R\"}"},
-                new String[] {"POST", "/api/v2/projects/" + f.project() + "/environments", json, "{\"key\":\"r1\",\"name\":\"R\",\"color\":\"000000\"}"},
+                new String[] {"PATCH", projectPath, json, rename},
+                new String[] {"DELETE", projectPath, null, null},
+                new String[] {"POST", projectPath + "/environments", json, "{\"key\":\"r1\",\"name\":\"R\",\"color\":\"000000\"}"},
+                new String[] {"PATCH", environmentPath, json, rename},
+                new String[] {"DELETE", environmentPath, null, null},
+                new String[] {"PATCH", f.segmentPath(), json, rename},
                 new String[] {"POST", "/api/v2/segments/" + f.project() + "/" + f.environment(), json, "{\"key\":\"r1\",\"name\":\"R\"}"},
                 new String[] {"PATCH", f.segmentPath(), Api.SEMANTIC_PATCH,
                         "{\"environmentKey\":\"" + f.environment() + "\",\"instructions\":[{\"kind\":\"updateName\",\"value\":\"x\"}]}"},
@@ -51,6 +59,8 @@ class SecurityTest {
                         "{\"instructions\":[{\"kind\":\"removeExpiringTarget\",\"targetType\":\"included\",\"contextKind\":\"user\",\"contextKey\":\"u\"}]}"},
                 new String[] {"POST", "/api/v2/tokens", json, "{\"name\":\"x\",\"role\":\"admin\"}"},
                 new String[] {"GET", "/api/v2/tokens", null, null},
+                new String[] {"GET", "/api/v2/tokens/anything", null, null},
+                new String[] {"PATCH", "/api/v2/tokens/anything", json, rename},
                 new String[] {"DELETE", "/api/v2/tokens/anything", null, null});
         for (String[] w : writes) {
             var request = as(reader);
@@ -61,6 +71,25 @@ class SecurityTest {
         }
         assertEquals(version, version(f));
         admin().get("/api/v2/projects/r1").then().statusCode(404);
+        admin().get(environmentPath).then().statusCode(200).body("name", equalTo("Production"));
+        admin().get(projectPath).then().statusCode(200).body("name", equalTo("Project"));
+        // What a reader may do: read projects, environments and segments.
+        as(reader).get("/api/v2/projects").then().statusCode(200);
+        as(reader).get(projectPath + "/environments").then().statusCode(200);
+        as(reader).get(environmentPath).then().statusCode(200);
+    }
+
+    @Test
+    void aWriterChangesAndDeletesProjectsAndEnvironments() {
+        Fixture f = segmentWithUsers("u");
+        String writer = token("writer");
+        String projectPath = "/api/v2/projects/" + f.project();
+        as(writer).contentType(ContentType.JSON).body(List.of(Map.of("op", "replace", "path", "/name", "value", "Renamed")))
+                .patch(projectPath).then().statusCode(200);
+        as(writer).contentType(ContentType.JSON).body(List.of(Map.of("op", "replace", "path", "/color", "value", "ABCDEF")))
+                .patch(projectPath + "/environments/" + f.environment()).then().statusCode(200);
+        as(writer).delete(projectPath + "/environments/" + f.environment()).then().statusCode(204);
+        as(writer).delete(projectPath).then().statusCode(204);
     }
 
     @Test

@@ -13,12 +13,15 @@ import dev.segments.segment.SegmentLimits;
 import dev.segments.segment.SegmentPatches;
 import dev.segments.segment.SegmentSummary;
 import dev.segments.ops.RequestRecord;
+import dev.segments.project.LeftoverCleanup;
+import dev.segments.segment.store.AlreadyExists;
 import dev.segments.segment.store.SegmentStore;
 import dev.segments.web.ApiError;
 import dev.segments.web.AppClock;
 import dev.segments.web.Caller;
 import dev.segments.web.Ids;
 import dev.segments.web.JsonBody;
+import dev.segments.web.JsonPatch;
 import dev.segments.web.Keys;
 import dev.segments.web.Paging;
 import jakarta.ws.rs.DELETE;
@@ -40,6 +43,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.IntFunction;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -49,7 +53,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Segments: create, list, get, semantic patch, delete. */
+/** Segments: create, list, get, semantic patch or JSON Patch, delete. */
 @SecurityRequirement(name = "ApiKey")
 @Tag(name = "Segments")
 @Path("/api/v2/segments")
@@ -70,9 +74,12 @@ public class SegmentResource {
     private final Caller caller;
     private final Ids ids;
     private final RequestRecord record;
+    private final LeftoverCleanup cleanup;
 
-    SegmentResource(SegmentStore segments, SegmentLocator locator, AppClock clock, Caller caller, Ids ids, RequestRecord record) {
+    SegmentResource(SegmentStore segments, SegmentLocator locator, AppClock clock, Caller caller, Ids ids, RequestRecord record,
+            LeftoverCleanup cleanup) {
         this.segments = segments;
+        this.cleanup = cleanup;
         this.record = record;
         this.locator = locator;
         this.clock = clock;
@@ -100,7 +107,21 @@ public class SegmentResource {
         }
         locator.requireEnvironment(key.projectKey(), key.environmentKey());
         Segment segment = Segment.create(key, name, description, tags, clock.millis());
-        segments.create(segment, Change.creation(segment, caller.actor()));
+        Change creation = Change.creation(segment, caller.actor());
+        boolean created;
+        try {
+            created = segments.create(segment, creation);
+        } catch (AlreadyExists exists) {
+            // It may be a segment its environment's deleted predecessor left, which the cleanup has yet to remove.
+            if (!cleanup.clear(key)) {
+                throw exists;
+            }
+            created = segments.create(segment, creation);
+        }
+        if (!created) {
+            locator.requireEnvironment(key.projectKey(), key.environmentKey());
+            throw ApiError.notFound("Environment \"" + key.environmentKey() + "\" was deleted while the segment was being created.");
+        }
         return Response.status(201).entity(SegmentJson.segment(segment)).build();
     }
 
@@ -156,14 +177,47 @@ public class SegmentResource {
         return SegmentJson.segment(Expiry.carryOut(stored, clock.millis()).segment());
     }
 
+    /**
+     * A semantic patch when the Content-Type says {@code domain-model=launchdarkly.semanticpatch},
+     * else a JSON Patch; either applies whole or not at all. {@code dryRun=true} answers with the
+     * segment as the patch would leave it, and stores nothing.
+     */
     @PATCH
     @Path("{projectKey}/{environmentKey}/{segmentKey}")
     @Operation(operationId = "patchSegment", summary = "Patch segment")
-    @RequestBody(required = true, content = @Content(mediaType = JsonBody.SEMANTIC_PATCH, schema = @Schema(type = SchemaType.OBJECT)))
+    @RequestBody(required = true, content = {
+            @Content(mediaType = JsonBody.SEMANTIC_PATCH, schema = @Schema(type = SchemaType.OBJECT)),
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT))})
     public JsonNode patch(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
-            @PathParam("segmentKey") String segmentKey, @HeaderParam("Content-Type") String contentType, byte[] body)
-            throws SegmentPatches.Refused {
+            @PathParam("segmentKey") String segmentKey, @QueryParam("dryRun") String dryRun,
+            @HeaderParam("Content-Type") String contentType, byte[] body) {
         SegmentKey key = SegmentLocator.key(projectKey, environmentKey, segmentKey);
+        boolean preview = flag("dryRun", dryRun);
+        Patch patch = JsonBody.isSemanticPatch(contentType) ? semanticPatch(environmentKey, contentType, body) : jsonPatch(contentType, body);
+        try {
+            Revision revision;
+            if (preview) {
+                revision = patch.apply().apply(segments.find(key).orElseThrow(() -> locator.segmentNotFound(key)));
+                record.instructions(patch.steps(), 0);
+            } else {
+                revision = segments.update(key, patch.apply(), Function.identity()).orElseThrow(() -> locator.segmentNotFound(key));
+                record.patched(patch.steps(), 0, revision);
+            }
+            return SegmentJson.segment(revision.segment());
+        } catch (SegmentPatches.Refused refused) {
+            record.instructions(patch.steps(), 1);
+            throw ApiError.invalid(refused.instructionIndex().isPresent()
+                    ? patch.describe().apply(refused.instructionIndex().getAsInt()) + " cannot be applied, so nothing was changed: "
+                            + refused.getMessage()
+                    : refused.getMessage() + " Nothing was changed.");
+        }
+    }
+
+    /** A parsed segment patch: how many steps, how to apply them to the stored segment, and how messages name step i. */
+    private record Patch(int steps, SegmentStore.Mutation<Revision, SegmentPatches.Refused> apply, IntFunction<String> describe) {
+    }
+
+    private Patch semanticPatch(String environmentKey, String contentType, byte[] body) {
         JsonNode json = JsonBody.semanticPatch(contentType, body);
         String bodyEnvironment = JsonBody.requiredString(json, "environmentKey", "A segment semantic patch");
         if (!bodyEnvironment.equals(environmentKey)) {
@@ -172,16 +226,25 @@ public class SegmentResource {
         }
         var instructions = Instructions.segment(JsonBody.instructions(json, SegmentLimits.MAX_INSTRUCTIONS));
         Edit edit = new Edit(clock.millis(), caller.actor(), JsonBody.comment(json), ids);
-        try {
-            Revision revision = segments.update(key, stored -> SegmentPatches.segment(stored, instructions, edit), Function.identity())
-                    .orElseThrow(() -> locator.segmentNotFound(key));
-            record.patched(instructions.size(), 0, revision);
-            return SegmentJson.segment(revision.segment());
-        } catch (SegmentPatches.Refused refused) {
-            record.instructions(instructions.size(), 1);
-            throw ApiError.invalid("Instruction " + refused.instructionIndex() + " cannot be applied, so nothing was changed: "
-                    + refused.getMessage());
+        return new Patch(instructions.size(), stored -> SegmentPatches.segment(stored, instructions, edit), i -> "Instruction " + i);
+    }
+
+    private Patch jsonPatch(String contentType, byte[] body) {
+        JsonPatch.Body patch = JsonPatch.parse(contentType, body);
+        var operations = FieldOperations.of(patch.operations());
+        Edit edit = new Edit(clock.millis(), caller.actor(), patch.comment(), ids);
+        return new Patch(operations.size(), stored -> SegmentPatches.fields(stored, operations, edit),
+                i -> patch.operations().get(i).where());
+    }
+
+    private static boolean flag(String name, String value) {
+        if (value == null || value.equalsIgnoreCase("false")) {
+            return false;
         }
+        if (value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw ApiError.invalid(name + " must be true or false; it was \"" + value + "\".");
     }
 
     @DELETE

@@ -8,6 +8,7 @@ import static dev.segments.dynamo.Attributes.string;
 import static dev.segments.dynamo.Attributes.stringList;
 import static dev.segments.dynamo.Attributes.strings;
 
+import dev.segments.dynamo.Backoff;
 import dev.segments.dynamo.Table;
 import dev.segments.ops.RequestRecord;
 import dev.segments.segment.Actor;
@@ -30,8 +31,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -51,7 +52,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * <ul>
  * <li>Head: {@code pk = SEGMENTS#<project>#<environment>}, {@code sk = <segment>}. Details,
  * {@code version}, {@code incarnation} (new for every create, so a re-created segment never
- * sees its predecessor's items), the bucket count, either the targets inline ({@code data})
+ * sees its predecessor's items, and prefixed by its environment's id, see
+ * {@link EnvironmentScope}), the bucket count, either the targets inline ({@code data})
  * or the ids of the chunks that hold them ({@code chunks}), recent {@code history}, and the
  * due-index attributes while a removal is scheduled.</li>
  * <li>Chunk: {@code pk = CHUNK#<project>#<environment>#<segment>}, {@code sk = <uuid>}. Never
@@ -87,11 +89,13 @@ public class SegmentStore {
     private final String table;
     private final Layout layout = Layout.DEFAULT;
     private final long retentionSeconds;
+    private final EnvironmentScope scope;
 
     public SegmentStore(Table table, @ConfigProperty(name = AuditEntry.RETENTION_DAYS) int retentionDays) {
         this.db = table.client();
         this.table = table.name();
         this.retentionSeconds = retentionDays * 86_400L;
+        this.scope = new EnvironmentScope(db, this.table);
     }
 
     /** A segment as the store read it, with what a write needs to know about its items. */
@@ -115,16 +119,22 @@ public class SegmentStore {
      */
     public List<SegmentSummary> summaries(String projectKey, String environmentKey) {
         List<SegmentSummary> summaries = new ArrayList<>();
+        Optional<String> environmentId = scope.environmentId(projectKey, environmentKey);
         db.queryPaginator(q -> q.tableName(table).consistentRead(true)
                         .keyConditionExpression("pk = :pk")
                         .filterExpression("attribute_not_exists(deleted)")
-                        .projectionExpression("#sk, #name, #description, #tags, #created, #modified")
+                        .projectionExpression("#sk, #name, #description, #tags, #created, #modified, #incarnation")
                         .expressionAttributeNames(Map.of("#sk", Table.SK, "#name", "name", "#description", "description",
-                                "#tags", "tags", "#created", "creationDate", "#modified", "lastModifiedDate"))
+                                "#tags", "tags", "#created", "creationDate", "#modified", "lastModifiedDate",
+                                "#incarnation", "incarnation"))
                         .expressionAttributeValues(Map.of(":pk", s(headPk(projectKey, environmentKey)))))
-                .items().forEach(head -> summaries.add(new SegmentSummary(new SegmentKey(projectKey, environmentKey, string(head, "sk")),
-                        string(head, "name"), string(head, "description"), stringList(head, "tags"), number(head, "creationDate"),
-                        number(head, "lastModifiedDate"))));
+                .items().forEach(head -> {
+                    if (environmentId.filter(id -> EnvironmentScope.belongsTo(string(head, "incarnation"), id)).isPresent()) {
+                        summaries.add(new SegmentSummary(new SegmentKey(projectKey, environmentKey, string(head, "sk")),
+                                string(head, "name"), string(head, "description"), stringList(head, "tags"),
+                                number(head, "creationDate"), number(head, "lastModifiedDate")));
+                    }
+                });
         return summaries;
     }
 
@@ -171,14 +181,20 @@ public class SegmentStore {
     }
 
     /**
-     * Creates the segment, recording {@code creation} as its first change; {@link AlreadyExists}
-     * if one with its key exists. A deleted predecessor's last entry is kept in the audit log.
+     * Creates the segment in its environment's current incarnation, recording {@code creation}
+     * as its first change; {@link AlreadyExists} if one with its key exists, false if its
+     * environment does not. A deleted predecessor's last entry is kept in the audit log.
      */
-    public void create(Segment segment, Change creation) {
+    public boolean create(Segment segment, Change creation) {
         SegmentKey key = segment.key();
-        Map<String, AttributeValue> head = head(segment, UUID.randomUUID().toString(), 1, List.of(), "[]", List.of(creation));
+        EnvironmentScope.Read read = scope.read(key);
+        if (read.environmentId().isEmpty()) {
+            return false;
+        }
+        String incarnation = EnvironmentScope.incarnation(read.environmentId().get());
+        Map<String, AttributeValue> head = head(segment, incarnation, 1, List.of(), "[]", List.of(creation));
         HeadSize.require(head, key);
-        Map<String, AttributeValue> existing = readHead(key);
+        Map<String, AttributeValue> existing = read.visibleHead();
         PutItemRequest.Builder put = PutItemRequest.builder().tableName(table).item(head);
         if (existing == null) {
             put.conditionExpression("attribute_not_exists(pk)");
@@ -194,6 +210,7 @@ public class SegmentStore {
         } catch (ConditionalCheckFailedException exists) {
             throw alreadyExists(key);
         }
+        return true;
     }
 
     /**
@@ -201,26 +218,35 @@ public class SegmentStore {
      * deletion's audit entry. False if there was no segment.
      */
     public boolean delete(SegmentKey key, long now, Actor actor) {
+        return tombstone(key, this::readHead, version -> Change.deletion(version, now, actor));
+    }
+
+    /**
+     * Makes the head {@code read} finds a tombstone holding the change {@code deletion} makes of
+     * its version; false if it finds no live head. {@link LeftoverSegments} reads the heads of
+     * deleted environments, which {@link #readHead} no longer shows.
+     */
+    boolean tombstone(SegmentKey key, Function<SegmentKey, Map<String, AttributeValue>> read, LongFunction<Change> deletionOf) {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            Map<String, AttributeValue> old = readHead(key);
+            Map<String, AttributeValue> old = read.apply(key);
             if (old == null || isTombstone(old)) {
                 return false;
             }
             writeAll(entryItems(AuditEntry.of(old)));
             long version = number(old, "version");
             String incarnation = string(old, "incarnation");
-            Change deletion = Change.deletion(version, now, actor);
+            Change deletion = deletionOf.apply(version);
             Map<String, AttributeValue> tombstone = new LinkedHashMap<>(key(headPk(key), key.key()));
             tombstone.put("deleted", AttributeValue.fromBool(true));
             tombstone.put("version", n(deletion.version()));
             record(tombstone, key, incarnation, List.of(deletion));
-            tombstone.put(Table.TTL, n(now / 1000 + retentionSeconds));
+            tombstone.put(Table.TTL, n(deletion.at() / 1000 + retentionSeconds));
             try {
                 db.putItem(p -> p.tableName(table).item(tombstone)
                         .conditionExpression("version = :version AND incarnation = :incarnation")
                         .expressionAttributeValues(Map.of(":version", n(version), ":incarnation", s(incarnation))));
             } catch (ConditionalCheckFailedException lost) {
-                backOff(attempt);
+                Backoff.pause(attempt);
                 continue;
             }
             retire(key, stringList(old, "chunks"));
@@ -248,7 +274,7 @@ public class SegmentStore {
                 return Optional.of(result);
             }
             RequestRecord.current().ifPresent(RequestRecord::writeRetried);
-            backOff(attempt);
+            Backoff.pause(attempt);
         }
         throw new WriteConflict("The segment \"" + key.key() + "\" kept changing under concurrent writers, and "
                 + MAX_ATTEMPTS + " attempts to apply this request lost the race. Nothing was changed; try again.");
@@ -262,11 +288,9 @@ public class SegmentStore {
         return Optional.of(fromHead(head));
     }
 
-    /** The head item, live or tombstone; null if there is none. */
+    /** The head item, live or tombstone; null if there is none, or it belongs to a deleted environment. */
     private Map<String, AttributeValue> readHead(SegmentKey key) {
-        Map<String, AttributeValue> head = db.getItem(g -> g.tableName(table).consistentRead(true)
-                .key(key(headPk(key), key.key()))).item();
-        return head == null || head.isEmpty() ? null : head;
+        return scope.read(key).visibleHead();
     }
 
     private static boolean isTombstone(Map<String, AttributeValue> head) {
@@ -304,7 +328,7 @@ public class SegmentStore {
             KeysAndAttributes unprocessed = response.unprocessedKeys().get(table);
             if (unprocessed != null && unprocessed.hasKeys()) {
                 pending.addAll(unprocessed.keys());
-                backOff(++round);
+                Backoff.pause(++round);
             }
         }
         List<String> buckets = new ArrayList<>(chunkIds.size());
@@ -431,7 +455,7 @@ public class SegmentStore {
             List<WriteRequest> unprocessed = response.unprocessedItems().get(table);
             if (unprocessed != null && !unprocessed.isEmpty()) {
                 pending.addAll(unprocessed);
-                backOff(++round);
+                Backoff.pause(++round);
             }
         }
     }
@@ -455,16 +479,6 @@ public class SegmentStore {
 
     private static WriteRequest put(Map<String, AttributeValue> item) {
         return WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build();
-    }
-
-    private static void backOff(int attempt) {
-        long cap = Math.min(100, 5L << Math.min(attempt, 5));
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, cap + 1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while retrying a segment write", e);
-        }
     }
 
     private static long total(List<String> buckets) {

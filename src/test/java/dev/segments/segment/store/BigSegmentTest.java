@@ -119,7 +119,8 @@ class BigSegmentTest {
                 .body(Map.of("instructions", List.of(Api.add("u3", System.currentTimeMillis() + 86_400_000L))))
                 .patch(f.expiringPath()).then().statusCode(200).body("errors", empty()));
         System.out.println("PATCH of 1 user on a 10-user segment: requests " + requests);
-        // The read, the previous commit's audit entry copied out of the head, the conditional write.
-        assertEquals(Map.of("GetItem", 1L, "BatchWriteItem", 1L, "PutItem", 1L), requests);
+        // The read (the head with its project, whose environment it must belong to), the previous commit's audit
+        // entry copied out of the head, the conditional write.
+        assertEquals(Map.of("BatchGetItem", 1L, "BatchWriteItem", 1L, "PutItem", 1L), requests);
     }
 }

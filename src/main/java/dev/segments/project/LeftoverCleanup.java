@@ -1,0 +1,114 @@
+package dev.segments.project;
+
+import dev.segments.segment.Change;
+import dev.segments.segment.SegmentKey;
+import dev.segments.segment.store.LeftoverSegments;
+import dev.segments.web.AppClock;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Tombstones the segments of deleted environments and projects, in bounded steps: each run
+ * (every sweep invocation runs one) reads at most {@link #HEADS_PER_RUN} segment heads, and
+ * records how far it came, so a run that dies half-way costs only its unrecorded progress.
+ * Each leftover gets a tombstone holding its deletion, by whoever deleted the environment or
+ * project and when, so the audit log keeps it; with the head go its chunks (retired), its
+ * schedules and its due-index entry.
+ *
+ * <p>A deletion's record goes once a whole pass over its segments has found none left, and
+ * that pass began at least {@link #GRACE_MILLIS} after the deletion: by then any request that
+ * had read the environment as alive just before the deletion (a create, say) has long ended,
+ * so nothing it wrote escapes the pass.
+ */
+@ApplicationScoped
+public class LeftoverCleanup {
+
+    /** Heads read per run at most: each may be tombstoned (about four requests), well inside a sweep's time. */
+    static final int HEADS_PER_RUN = 100;
+    /** Longer than any request can take (Lambda ends them after 15 s). */
+    static final long GRACE_MILLIS = 120_000;
+
+    private static final Logger LOG = Logger.getLogger(LeftoverCleanup.class);
+
+    /** What a run did: segments tombstoned, and deletions still to finish. */
+    public record Result(int deleted, int pending) {
+    }
+
+    private final DeletedEnvironments deletions;
+    private final ProjectStore projects;
+    private final LeftoverSegments leftovers;
+    private final AppClock clock;
+
+    LeftoverCleanup(DeletedEnvironments deletions, ProjectStore projects, LeftoverSegments leftovers, AppClock clock) {
+        this.deletions = deletions;
+        this.projects = projects;
+        this.leftovers = leftovers;
+        this.clock = clock;
+    }
+
+    public Result run() {
+        long now = clock.millis();
+        int budget = HEADS_PER_RUN;
+        int deleted = 0;
+        int pending = 0;
+        for (DeletedEnvironment deletion : deletions.pending()) {
+            if (budget <= 0) {
+                pending++;
+                continue;
+            }
+            if (current(deletion.projectKey(), deletion.environmentKey()).equals(Optional.of(deletion.environmentId()))) {
+                // Recorded, but the environment never left its project: there is nothing to clean.
+                deletions.done(deletion);
+                continue;
+            }
+            long passStartedAt = deletion.resumeAfter().isPresent() ? deletion.passStartedAt() : now;
+            LeftoverSegments.Page page = leftovers.find(deletion.projectKey(), deletion.environmentKey(),
+                    deletion.environmentId(), deletion.resumeAfter(), budget);
+            budget -= Math.max(1, page.read());
+            for (SegmentKey key : page.leftovers()) {
+                if (delete(key, deletion)) {
+                    deleted++;
+                }
+            }
+            if (page.resumeAfter().isPresent()) {
+                deletions.progress(deletion, page.resumeAfter(), passStartedAt);
+                pending++;
+            } else if (passStartedAt >= deletion.deletedAt() + GRACE_MILLIS) {
+                deletions.done(deletion);
+            } else {
+                if (deletion.resumeAfter().isPresent()) {
+                    deletions.progress(deletion, Optional.empty(), 0);
+                }
+                pending++;
+            }
+        }
+        if (deleted > 0 || pending > 0) {
+            LOG.infof("Cleanup of deleted environments: %d segments deleted, %d deletions pending", deleted, pending);
+        }
+        return new Result(deleted, pending);
+    }
+
+    /**
+     * Tombstones a leftover segment of a deleted environment incarnation under {@code key}, so
+     * that a segment can be created there; false if there is none.
+     */
+    public boolean clear(SegmentKey key) {
+        Optional<String> incarnation = leftovers.environmentOf(key);
+        if (incarnation.isEmpty() || incarnation.equals(current(key.projectKey(), key.environmentKey()))) {
+            return false;
+        }
+        DeletedEnvironment deletion = deletions.find(incarnation.get()).orElseGet(() -> new DeletedEnvironment(key.projectKey(),
+                key.environmentKey(), incarnation.get(), false, clock.millis(), Change.SERVICE, Optional.empty(), 0));
+        return delete(key, deletion);
+    }
+
+    private boolean delete(SegmentKey key, DeletedEnvironment deletion) {
+        return leftovers.delete(key, deletion.environmentId(),
+                version -> Change.deletionWith(deletion.container(), version, deletion.deletedAt(), deletion.actor()));
+    }
+
+    private Optional<String> current(String projectKey, String environmentKey) {
+        return projects.find(projectKey).flatMap(p -> p.environment(environmentKey)).map(Environment::id);
+    }
+}
