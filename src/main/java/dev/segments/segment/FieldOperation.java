@@ -7,6 +7,7 @@ import dev.segments.segment.FieldValue.Text;
 import dev.segments.segment.FieldValue.Texts;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One operation of a JSON Patch (RFC 6902) on a segment: {@code add}, {@code remove},
@@ -101,13 +102,16 @@ public sealed interface FieldOperation extends SegmentPatches.Step {
                 if (!(value instanceof Text text) || text.value().isBlank()) {
                     throw new InstructionRejected("/name must be set to a non-empty string: a segment must have a name.");
                 }
+                require(SegmentLimits.nameProblem(text.value()));
                 draft.rename(text.value());
             }
             case DESCRIPTION -> {
                 if (value instanceof Texts) {
                     throw new InstructionRejected("/description must be set to a string or null.");
                 }
-                draft.describe(value instanceof Text text ? text.value() : null);
+                String description = value instanceof Text text ? text.value() : null;
+                require(SegmentLimits.descriptionProblem(description));
+                draft.describe(description);
             }
             default -> {
                 if (!(value instanceof Texts texts)) {
@@ -145,12 +149,25 @@ public sealed interface FieldOperation extends SegmentPatches.Step {
         });
     }
 
-    private static void assign(SegmentDraft draft, Field field, List<String> values) {
+    /** Makes {@code values} the list's content, if the segment's limits leave room for it. */
+    private static void assign(SegmentDraft draft, Field field, List<String> values) throws InstructionRejected {
         switch (field) {
-            case TAGS -> draft.assignTags(values);
-            case INCLUDED -> draft.assignUsers(TargetType.INCLUDED, values);
-            case EXCLUDED -> draft.assignUsers(TargetType.EXCLUDED, values);
+            case TAGS -> {
+                require(SegmentLimits.tagsProblem(values));
+                draft.assignTags(values);
+            }
+            case INCLUDED, EXCLUDED -> {
+                TargetType type = field == Field.INCLUDED ? TargetType.INCLUDED : TargetType.EXCLUDED;
+                draft.requireRoomFor(values.stream().map(key -> new TargetRef(type, TargetRef.USER, key)).toList());
+                draft.assignUsers(type, values);
+            }
             default -> throw new IllegalArgumentException(field + " is not a list");
+        }
+    }
+
+    private static void require(Optional<String> problem) throws InstructionRejected {
+        if (problem.isPresent()) {
+            throw new InstructionRejected("The segment would break one of its limits: " + problem.get() + ".");
         }
     }
 

@@ -174,6 +174,23 @@ class FieldOperationTest {
     }
 
     @Test
+    void aPatchCannotTakeTheSegmentPastItsLimits() throws Exception {
+        String[] full = java.util.stream.IntStream.range(0, SegmentLimits.MAX_TARGETS).mapToObj(i -> "u" + i).toArray(String[]::new);
+        Segment segment = segment(full);
+        SegmentPatches.Refused targets = assertThrows(SegmentPatches.Refused.class,
+                () -> patch(segment, new Add(end(Field.EXCLUDED), text("one-more"))));
+        assertTrue(targets.getMessage().contains("at most 15,000"), targets.getMessage());
+        // A full segment can still shrink, and swap one target for another.
+        assertEquals(SegmentLimits.MAX_TARGETS - 1, patch(segment, new Remove(at(Field.INCLUDED, 0))).segment().targets().size());
+
+        String[] tags = java.util.stream.IntStream.range(0, SegmentLimits.MAX_TAGS - 1).mapToObj(i -> "tag" + i).toArray(String[]::new);
+        Segment tagged = patch(segment("a"), new Replace(new FieldPath(Field.TAGS, new Position.Whole()), texts(tags))).segment();
+        assertThrows(SegmentPatches.Refused.class, () -> patch(tagged, new Add(end(Field.TAGS), text("x")), new Add(end(Field.TAGS), text("y"))));
+        assertThrows(SegmentPatches.Refused.class, () -> patch(tagged, new Replace(new FieldPath(Field.NAME, new Position.Whole()),
+                text("n".repeat(SegmentLimits.MAX_NAME + 1)))));
+    }
+
+    @Test
     void dueRemovalsAreCarriedOutFirst() throws Exception {
         Segment segment = segment("a");
         Segment scheduled = SegmentPatches.expiringTargets(segment, List.of(
