@@ -80,7 +80,8 @@ public class Dynalite implements QuarkusTestResourceLifecycleManager {
             if (!Files.exists(cli)) {
                 throw new IllegalStateException("dynalite is not installed: run ./mvnw verify (it runs npm ci) or npm ci");
             }
-            var command = new java.util.ArrayList<>(java.util.List.of("node", cli.toString(), "--host", "127.0.0.1",
+            // Through scripts/dynalite.js, which keeps dynalite up when a client aborts a request.
+            var command = new java.util.ArrayList<>(java.util.List.of("node", Path.of("scripts", "dynalite.js").toString(), "--host", "127.0.0.1",
                     "--port", Integer.toString(port), "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"));
             try {
                 if (data != null) {
