@@ -19,6 +19,7 @@ import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The harness's limits bite, and what they do is reported: a function that passes its memory
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Timeout;
  * throttled; the cgroups are gone afterwards. The "functions" are bootstrap scripts.
  */
 @Tag("lambda-shape")
+@Isolated("its greedy and busy processes must not share the machine with a Lambda-shape run")
 class LambdaLimitsIT {
 
     static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -2,25 +2,17 @@ package dev.segments.lambda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.segments.dynamo.Table;
 import dev.segments.lambda.LargestSegment.Keys;
 import dev.segments.lambda.LargestSegment.Report;
 import dev.segments.testing.Dynalite;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The deployed shape holds the largest segment the service accepts: the packaged function
@@ -62,12 +54,7 @@ class LargestSegmentIT {
         int memory = Integer.getInteger("shape.memory", Deployed.memoryMb(function.build()));
         long dueDelay = Long.getLong("shape.dueSeconds", 120) * 1000;
         String endpoint = Dynalite.startServer();
-        String table = "shape-" + UUID.randomUUID().toString().substring(0, 8);
-        try (DynamoDbClient db = DynamoDbClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create()).build()) {
-            new Table(db, table, true).ensureExists();
-        }
+        String table = Dynalite.newTable("shape");
         Path log = Path.of("target", "lambda-shape-" + keys.name().toLowerCase() + ".log");
         Files.deleteIfExists(log);
         long started = System.nanoTime();

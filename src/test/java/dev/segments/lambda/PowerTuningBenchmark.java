@@ -2,7 +2,6 @@ package dev.segments.lambda;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.segments.dynamo.Table;
 import dev.segments.lambda.ExecutionEnvironment.Invocation;
 import dev.segments.lambda.LargestSegment.Keys;
 import dev.segments.lambda.PackagedFunction.Build;
@@ -10,7 +9,6 @@ import dev.segments.testing.Dynalite;
 import dev.segments.testing.DynamoMeter;
 import dev.segments.testing.DynamoMeter.Usage;
 import dev.segments.testing.LambdaRuntime.InvocationFailed;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,14 +17,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Power tuning in the manner of AWS Lambda Power Tuning: the packaged function, native and JVM,
@@ -74,12 +66,7 @@ class PowerTuningBenchmark {
                 new Row(Build.NATIVE, 1024), new Row(Build.NATIVE, 1769), new Row(Build.JVM, 512), new Row(Build.JVM, 1024));
 
         String endpoint = Dynalite.startServer();
-        String table = "tuning-" + UUID.randomUUID().toString().substring(0, 8);
-        try (DynamoDbClient db = DynamoDbClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create()).build()) {
-            new Table(db, table, true).ensureExists();
-        }
+        String table = Dynalite.newTable("tuning");
         Path log = Path.of("target", "power-tuning.log");
         Files.deleteIfExists(log);
         Duration timeout = Deployed.timeout();

@@ -4,17 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.segments.dynamo.Table;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -22,7 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
@@ -40,16 +34,9 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
  * <p>It serialises writes to keep its before-and-after reads exact, and adds time to each, so
  * time nothing through it.
  */
-public final class DynamoMeter implements AutoCloseable {
-
-    static {
-        // As for LambdaRuntime: no 40 ms stalls from Nagle's algorithm and delayed ACKs.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
+public final class DynamoMeter extends StoreProxy {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> HOP_BY_HOP = Set.of("host", "content-length", "connection", "expect", "upgrade",
-            "transfer-encoding", "keep-alive");
     private static final Set<String> READS = Set.of("GetItem", "BatchGetItem", "Query", "Scan");
     private static final Set<String> WRITES = Set.of("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem");
 
@@ -79,10 +66,6 @@ public final class DynamoMeter implements AutoCloseable {
     private record Index(String name, List<String> keys, Set<String> projected, boolean all) {
     }
 
-    private final HttpServer server;
-    private final String target;
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
     private final List<Index> indexes = new ArrayList<>();
     private final List<String> tableKeys = new ArrayList<>();
     private final Map<String, Integer> requests = new TreeMap<>();
@@ -90,7 +73,7 @@ public final class DynamoMeter implements AutoCloseable {
     private double writeUnits;
 
     public DynamoMeter(String targetEndpoint) throws IOException {
-        this.target = targetEndpoint;
+        super(targetEndpoint);
         CreateTableRequest definition = Table.definition("any");
         definition.keySchema().forEach(k -> tableKeys.add(k.attributeName()));
         for (GlobalSecondaryIndex index : definition.globalSecondaryIndexes()) {
@@ -98,52 +81,21 @@ public final class DynamoMeter implements AutoCloseable {
             indexes.add(new Index(index.indexName(), keys, Set.copyOf(index.projection().nonKeyAttributes()),
                     index.projection().projectionTypeAsString().equals("ALL")));
         }
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        server.setExecutor(Executors.newCachedThreadPool());
-        server.createContext("/", this::handle);
-        server.start();
-    }
-
-    public String endpoint() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     public synchronized Usage usage() {
         return new Usage(new TreeMap<>(requests), readUnits, writeUnits);
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            String amzTarget = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-            String operation = amzTarget == null ? "" : amzTarget.substring(amzTarget.indexOf('.') + 1);
-            ObjectNode request = body.length == 0 ? null : (ObjectNode) JSON.readTree(body);
-            HttpResponse<byte[]> response;
-            if (WRITES.contains(operation)) {
-                synchronized (this) {
-                    response = metered(exchange, operation, request);
-                }
-            } else {
-                response = metered(exchange, operation, request);
+    @Override
+    protected HttpResponse<byte[]> exchange(HttpExchange exchange, String operation, byte[] body) throws IOException, InterruptedException {
+        ObjectNode request = body.length == 0 ? null : (ObjectNode) JSON.readTree(body);
+        if (WRITES.contains(operation)) {
+            synchronized (this) {
+                return metered(exchange, operation, request);
             }
-            response.headers().map().forEach((name, values) -> {
-                if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
-                    exchange.getResponseHeaders().put(name, List.copyOf(values));
-                }
-            });
-            byte[] answer = response.body();
-            exchange.sendResponseHeaders(response.statusCode(), answer.length == 0 ? -1 : answer.length);
-            if (answer.length > 0) {
-                exchange.getResponseBody().write(answer);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            exchange.sendResponseHeaders(502, -1);
-        } catch (IOException | RuntimeException e) {
-            exchange.sendResponseHeaders(502, -1);
-        } finally {
-            exchange.close();
         }
+        return metered(exchange, operation, request);
     }
 
     private HttpResponse<byte[]> metered(HttpExchange exchange, String operation, ObjectNode request)
@@ -155,15 +107,7 @@ public final class DynamoMeter implements AutoCloseable {
         if (request != null && (READS.contains(operation) || WRITES.contains(operation))) {
             request.put("ReturnConsumedCapacity", "TOTAL");
         }
-        byte[] body = request == null ? new byte[0] : JSON.writeValueAsBytes(request);
-        HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI()))
-                .timeout(Duration.ofSeconds(30)).method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
-        exchange.getRequestHeaders().forEach((name, values) -> {
-            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
-                values.forEach(value -> forward.header(name, value));
-            }
-        });
-        HttpResponse<byte[]> response = client.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = forward(exchange, request == null ? new byte[0] : JSON.writeValueAsBytes(request));
         JsonNode answer = response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
         synchronized (this) {
             requests.merge(operation, 1, Integer::sum);
@@ -230,11 +174,11 @@ public final class DynamoMeter implements AutoCloseable {
     private JsonNode read(String table, JsonNode key) throws IOException, InterruptedException {
         ObjectNode get = JSON.createObjectNode().put("TableName", table).put("ConsistentRead", true);
         get.set("Key", key);
-        HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(URI.create(target + "/"))
+        HttpResponse<byte[]> response = send(HttpRequest.newBuilder(URI.create(target() + "/"))
                 .header("X-Amz-Target", "DynamoDB_20120810.GetItem").header("X-Amz-Date", "20200101T000000Z").header("Content-Type", "application/x-amz-json-1.0")
                 .header("Authorization", "AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, "
                         + "SignedHeaders=host, Signature=0")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(get))).build(), HttpResponse.BodyHandlers.ofByteArray());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(get))).build());
         if (response.statusCode() != 200) {
             throw new IOException("DynamoMeter could not read an item back: " + new String(response.body(), StandardCharsets.UTF_8));
         }
@@ -337,10 +281,5 @@ public final class DynamoMeter implements AutoCloseable {
 
     private static long utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8).length;
-    }
-
-    @Override
-    public void close() {
-        server.stop(0);
     }
 }
