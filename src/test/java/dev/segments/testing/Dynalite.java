@@ -1,15 +1,23 @@
 package dev.segments.testing;
 
+import dev.segments.dynamo.Table;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.UUID;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * A real DynamoDB-compatible server for the tests: dynalite, installed by the build from
@@ -36,6 +44,17 @@ public class Dynalite implements QuarkusTestResourceLifecycleManager {
             shared = new Server(null);
         }
         return shared.endpoint();
+    }
+
+    /** A new, empty table of the service's layout on the shared server, named from {@code prefix}; its name. */
+    public static String newTable(String prefix) {
+        String table = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        try (DynamoDbClient db = DynamoDbClient.builder().endpointOverride(URI.create(startServer())).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create()).build()) {
+            new Table(db, table, true).ensureExists();
+        }
+        return table;
     }
 
     /** One dynalite process; with a data directory its data survives {@link #kill} and {@link #restart}. */
