@@ -18,8 +18,8 @@ import dev.segments.segment.TargetRef;
 import dev.segments.segment.TargetType;
 import dev.segments.segment.store.SegmentStore;
 import dev.segments.testing.Dynalite;
-import dev.segments.testing.KillSwitchProxy;
 import dev.segments.testing.LambdaRuntime;
+import dev.segments.testing.StoreProxy;
 import java.io.File;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +54,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * runtime interface client, polling a stand-in for Lambda's Runtime API) is killed with SIGKILL
  * several times while clients stream writes to one segment large enough to keep its targets in
  * chunk items, and started again. Dynalite keeps running. Most kills land at a chosen point of a
- * write, through a {@link KillSwitchProxy} between the function and the store (see
+ * write, through a {@link StoreProxy} between the function and the store (see
  * {@link #CRASH_POINTS}); the others at random moments. Afterwards, read straight from the
  * table:
  * <ul>
@@ -118,7 +118,7 @@ class ServiceCrashIT {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClient(UrlConnectionHttpClient.create()).build();
                 LambdaRuntime runtime = new LambdaRuntime();
-                KillSwitchProxy proxy = new KillSwitchProxy(dynalite.endpoint())) {
+                StoreProxy proxy = new StoreProxy(dynalite.endpoint())) {
             new Table(db, table, true).ensureExists();
             SegmentStore store = new SegmentStore(new Table(db, table, false), 90);
             SegmentKey key = new SegmentKey(PROJECT, ENV, SEGMENT);
