@@ -61,6 +61,7 @@ public class RequestLog {
         measures.put("FailedInstructions", count(record.failedInstructions()));
         measures.put("WriteRetries", count(record.writeRetries()));
         measures.put("WriteConflicts", count(record.writeConflict() ? 1 : 0));
+        measures.put("LostAnswers", count(record.answersLost()));
         measures.put("DynamoDbRequests", count(record.dynamoRequests()));
         measures.put("DynamoDbLatency", millis(record.dynamoMillis()));
 

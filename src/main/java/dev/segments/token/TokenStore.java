@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
  * Tokens in DynamoDB: {@code pk = TOKENS}, {@code sk = <SHA-256 of the secret>}, so a request's
@@ -41,7 +42,15 @@ public class TokenStore {
         item.put("lastFour", s(token.lastFour()));
         item.put("creationDate", n(token.creationDate()));
         item.put("ownerId", s(token.ownerId()));
-        db.putItem(p -> p.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
+        try {
+            db.putItem(p -> p.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
+        } catch (ConditionalCheckFailedException stored) {
+            // The secret is fresh and random: only an earlier copy of this very write, sent again by the
+            // SDK after its answer was lost, can have stored its hash. Make sure, by reading.
+            if (findByHash(token.hash()).filter(t -> t.id().equals(token.id())).isEmpty()) {
+                throw stored;
+            }
+        }
     }
 
     public Optional<AccessToken> findByHash(String hash) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segments.dynamo.Table;
+import dev.segments.ops.Deadlines;
 import dev.segments.segment.Change;
 import dev.segments.segment.ExpiringTarget;
 import dev.segments.segment.Segment;
@@ -20,11 +21,13 @@ import dev.segments.segment.store.SegmentStore;
 import dev.segments.testing.Dynalite;
 import dev.segments.testing.LambdaRuntime;
 import dev.segments.testing.StoreProxy;
+import dev.segments.web.AppClock;
 import java.io.File;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -120,7 +123,8 @@ class ServiceCrashIT {
                 LambdaRuntime runtime = new LambdaRuntime();
                 StoreProxy proxy = new StoreProxy(dynalite.endpoint())) {
             new Table(db, table, true).ensureExists();
-            SegmentStore store = new SegmentStore(new Table(db, table, false), 90);
+            SegmentStore store = new SegmentStore(new Table(db, table, false), 90, new AppClock(),
+                    new Deadlines(Duration.ofMillis(1500), Duration.ofSeconds(13)));
             SegmentKey key = new SegmentKey(PROJECT, ENV, SEGMENT);
             // The function reaches the store through the proxy, which can kill it at a chosen request.
             prepare(jar, runtime, proxy.endpoint(), table);

@@ -22,7 +22,8 @@ import java.util.Set;
  * one array per target ({@code [type, kind, key]}, plus {@code id, version, date} when its
  * removal is scheduled). Targets are spread over buckets by a stable hash of kind and key, and
  * each bucket is written sorted, so an unchanged bucket encodes to the same string and is
- * not written again.
+ * not written again. A history attribute holds changes with the id of the commit that wrote each
+ * (see {@link Commits}).
  */
 final class SegmentCodec {
 
@@ -105,11 +106,16 @@ final class SegmentCodec {
         }
     }
 
-    static String encodeHistory(List<Change> changes) {
+    /** A change as a history attribute keeps it: with the id of the commit that wrote it. */
+    record Recorded(Change change, String commit) {
+    }
+
+    static String encodeHistory(List<Recorded> history) {
         StringWriter out = new StringWriter();
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartArray();
-            for (Change change : changes) {
+            for (Recorded recorded : history) {
+                Change change = recorded.change();
                 json.writeStartObject();
                 json.writeNumberField("version", change.version());
                 json.writeNumberField("at", change.at());
@@ -122,6 +128,9 @@ final class SegmentCodec {
                     json.writeString(effect);
                 }
                 json.writeEndArray();
+                if (recorded.commit() != null) {
+                    json.writeStringField("commit", recorded.commit());
+                }
                 json.writeEndObject();
             }
             json.writeEndArray();
@@ -131,10 +140,10 @@ final class SegmentCodec {
         return out.toString();
     }
 
-    static List<Change> decodeHistory(String encoded) {
-        List<Change> changes = new ArrayList<>();
+    static List<Recorded> decodeHistory(String encoded) {
+        List<Recorded> history = new ArrayList<>();
         if (encoded == null) {
-            return changes;
+            return history;
         }
         try (JsonParser json = JSON.createParser(encoded)) {
             expect(json.nextToken(), JsonToken.START_ARRAY);
@@ -143,6 +152,7 @@ final class SegmentCodec {
                 long at = 0;
                 String actor = null;
                 String comment = null;
+                String commit = null;
                 List<String> effects = new ArrayList<>();
                 while (json.nextToken() == JsonToken.FIELD_NAME) {
                     String field = json.currentName();
@@ -152,6 +162,7 @@ final class SegmentCodec {
                         case "at" -> at = json.getLongValue();
                         case "actor" -> actor = json.getText();
                         case "comment" -> comment = json.getText();
+                        case "commit" -> commit = json.getText();
                         case "effects" -> {
                             while (json.nextToken() != JsonToken.END_ARRAY) {
                                 effects.add(json.getText());
@@ -160,12 +171,12 @@ final class SegmentCodec {
                         default -> json.skipChildren();
                     }
                 }
-                changes.add(new Change(version, at, actor, comment, effects));
+                history.add(new Recorded(new Change(version, at, actor, comment, effects), commit));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return changes;
+        return history;
     }
 
     private static String nextString(JsonParser json) throws IOException {
