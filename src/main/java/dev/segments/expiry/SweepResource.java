@@ -35,6 +35,8 @@ public class SweepResource {
         body.put("expired", result.expired());
         body.put("segments", result.segments());
         body.put("maxLagMillis", result.maxLagMillis());
+        body.put("chunksRetired", result.chunksRetired());
+        body.put("left", result.left());
         return body;
     }
 }

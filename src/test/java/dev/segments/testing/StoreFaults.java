@@ -33,6 +33,19 @@ public class StoreFaults implements QuarkusTestProfile {
         }
     }
 
+    /**
+     * The same, with a 4 s budget per request instead of 13 s, so that a test sees requests run
+     * out of time without waiting long.
+     */
+    public static class ShortDeadline extends StoreFaults {
+        public static final long BUDGET_MILLIS = 4000;
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("segments.sweeper.interval", "0s", "segments.deadline.budget", BUDGET_MILLIS + "ms");
+        }
+    }
+
     public static class Resource implements QuarkusTestResourceLifecycleManager {
         @Override
         public Map<String, String> start() {

@@ -12,6 +12,7 @@ import dev.segments.segment.Segment;
 import dev.segments.segment.SegmentKey;
 import dev.segments.web.AppClock;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -36,13 +37,24 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * <p>A chunk no head refers to any more gets a {@code ttl} ({@link #retire}), after a grace
  * period for readers still holding the old head, and DynamoDB deletes it. A commit retires the
  * chunks its head superseded, or, when it is known not to have been applied, the chunks it
- * wrote.
+ * wrote. What a crash leaves behind (chunks written, head not; head written, old chunks not
+ * retired) the sweeper finds: every chunk is in the due index from {@link #CHECK_AFTER} after
+ * it was written, and is retired then if no head refers to it ({@link #check}). A commit
+ * resolves its outcome within its deadline, far shorter than that, so a chunk of a commit still
+ * in flight is never taken for one left behind.
  */
 final class Chunks {
 
     static final String PK_PREFIX = "CHUNK#";
     /** How long readers that loaded an old head may still fetch its chunks. */
     static final long SUPERSEDED_GRACE_SECONDS = 3600;
+    /**
+     * When a chunk is first checked for having been left behind: far beyond any commit's
+     * deadline (the function's 15 s timeout), and beyond any clock difference between instances.
+     */
+    static final Duration CHECK_AFTER = Duration.ofMinutes(10);
+    /** How often a chunk a head still refers to is checked again, should the head move on without retiring it. */
+    static final Duration CHECK_AGAIN = Duration.ofDays(1);
 
     private static final Logger LOG = Logger.getLogger(Chunks.class);
 
@@ -93,6 +105,7 @@ final class Chunks {
         List<String> chunkIds = new ArrayList<>();
         List<String> written = new ArrayList<>();
         boolean sameLayout = storedIds.size() == bucketCount;
+        long now = clock.millis();
         for (int i = 0; i < bucketCount; i++) {
             if (sameLayout && buckets.get(i).equals(storedBuckets.get(i))) {
                 chunkIds.add(storedIds.get(i));
@@ -100,6 +113,7 @@ final class Chunks {
                 String id = UUID.randomUUID().toString();
                 Map<String, AttributeValue> chunk = key(pk(key), id);
                 chunk.put("data", s(buckets.get(i)));
+                DueIndex.place(chunk, key, now + CHECK_AFTER.toMillis());
                 writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(chunk).build()).build());
                 chunkIds.add(id);
                 written.add(id);
@@ -129,23 +143,53 @@ final class Chunks {
         return buckets;
     }
 
-    /** Lets DynamoDB delete chunks no head refers to, after readers of an old head are done. */
+    /**
+     * Lets DynamoDB delete chunks no head refers to, after readers of an old head are done, and
+     * takes them out of the due index.
+     */
     void retire(SegmentKey key, Collection<String> chunkIds) {
         long expiresAt = clock.millis() / 1000 + SUPERSEDED_GRACE_SECONDS;
         for (String id : chunkIds) {
             try {
                 db.updateItem(u -> u.tableName(table).key(key(pk(key), id))
-                        .updateExpression("SET #ttl = :ttl")
+                        .updateExpression("SET #ttl = :ttl REMOVE #shard, #at")
                         .conditionExpression("attribute_exists(pk)")
-                        .expressionAttributeNames(Map.of("#ttl", Table.TTL))
+                        .expressionAttributeNames(Map.of("#ttl", Table.TTL, "#shard", Table.DUE_SHARD, "#at", Table.DUE_AT))
                         .expressionAttributeValues(Map.of(":ttl", n(expiresAt))));
             } catch (ConditionalCheckFailedException gone) {
                 // already deleted
             } catch (SdkException e) {
-                // Only cleanup: an unretired chunk costs storage, never correctness.
+                // Only cleanup: an unretired chunk costs storage, never correctness, and the sweeper finds it.
                 LOG.warnf("Could not retire chunk %s of segment %s: %s", id, key.key(), e.getMessage());
             }
         }
+    }
+
+    /**
+     * The sweeper's check of chunks that are due: those the current head does not refer to
+     * ({@code referenced}) were left behind and are retired; the others are checked again
+     * later. How many were retired.
+     */
+    int check(SegmentKey key, List<String> dueIds, Collection<String> referenced) {
+        List<String> orphans = new ArrayList<>();
+        long later = Math.floorDiv(clock.millis() + CHECK_AGAIN.toMillis(), 1000L);
+        for (String id : dueIds) {
+            if (!referenced.contains(id)) {
+                orphans.add(id);
+                continue;
+            }
+            try {
+                db.updateItem(u -> u.tableName(table).key(key(pk(key), id))
+                        .updateExpression("SET #at = :later")
+                        .conditionExpression("attribute_exists(pk) AND attribute_not_exists(#ttl)")
+                        .expressionAttributeNames(Map.of("#ttl", Table.TTL, "#at", Table.DUE_AT))
+                        .expressionAttributeValues(Map.of(":later", n(later))));
+            } catch (ConditionalCheckFailedException retiredMeanwhile) {
+                // a commit superseded and retired it since the head was read
+            }
+        }
+        retire(key, orphans);
+        return orphans.size();
     }
 
     static String pk(SegmentKey key) {

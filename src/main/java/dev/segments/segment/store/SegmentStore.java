@@ -48,6 +48,7 @@ public class SegmentStore {
      * segment all get through.
      */
     static final int MAX_ATTEMPTS = 40;
+    public static final int DUE_SHARDS = DueIndex.SHARDS;
 
     private final DynamoDbClient db;
     private final String table;
@@ -70,6 +71,10 @@ public class SegmentStore {
 
     /** A segment as the store read it, with what a write needs to know about its items. */
     record Stored(Segment segment, String incarnation, List<String> chunkIds, List<String> buckets, List<AuditEntry> latest) {
+    }
+
+    /** What is due in one shard of the due index: segments with removals, and chunks to check. */
+    public record Due(List<SegmentKey> segments, Map<SegmentKey, List<String>> chunks) {
     }
 
     /** A function of the stored segment that may refuse with a checked exception. */
@@ -109,19 +114,23 @@ public class SegmentStore {
     }
 
     /**
-     * Segments whose earliest scheduled removal is due by {@code now}, found through the sparse
-     * due index, shard by shard, without a scan. The index is eventually consistent and
-     * second-grained, so callers re-read each segment and carry out only what is really due.
+     * What is due by {@code now} in one shard of the due index, found without a scan. The index
+     * is eventually consistent and second-grained, so callers re-read each segment and carry
+     * out only what is really due.
      */
-    public List<SegmentKey> due(long now) {
+    public Due due(int shard, long now) {
         Deadline deadline = deadlines.current();
-        return deadline.bind(() -> {
-            List<SegmentKey> due = new ArrayList<>();
-            for (int shard = 0; shard < DueIndex.SHARDS; shard++) {
-                due.addAll(DueIndex.query(db, table, shard, now));
-            }
-            return due;
-        });
+        return deadline.bind(() -> DueIndex.query(db, table, shard, now));
+    }
+
+    /**
+     * Checks chunks of the segment that came due in the due index: retires those its head does
+     * not refer to (left behind by a crash), and looks at the others again later. How many were
+     * retired.
+     */
+    public int retireLeftBehindChunks(SegmentKey key, List<String> chunkIds) {
+        Deadline deadline = deadlines.current();
+        return deadline.bind(() -> chunks.check(key, chunkIds, HeadItem.chunkIds(HeadItem.read(db, table, key))));
     }
 
     /**
