@@ -23,8 +23,9 @@ public class InvocationDeadline {
     @Inject
     Instance<Context> lambda;
 
-    // Read through methods only: callers hold a client proxy, whose own field is not this one.
+    // Read through methods only: callers hold a client proxy, whose own fields are not these.
     private Deadline deadline;
+    private long budgetMillis;
 
     void start() {
         try {
@@ -33,10 +34,16 @@ public class InvocationDeadline {
             // no Lambda invocation behind this request (a local run)
             deadline = deadlines.of(null);
         }
+        budgetMillis = deadline.remainingMillis();
     }
 
     Optional<Deadline> deadline() {
         return Optional.ofNullable(deadline);
+    }
+
+    /** The time the request had, from its start to its deadline; 0 if it has none. */
+    long budgetMillis() {
+        return budgetMillis;
     }
 
     /** Starts each request's deadline before routing and authentication, so that their time counts. */

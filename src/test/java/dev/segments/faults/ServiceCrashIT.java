@@ -96,6 +96,8 @@ class ServiceCrashIT {
     static final List<String> CRASH_POINTS = java.util.Arrays.asList("PutItem", "BatchWriteItem", "UpdateItem", null,
             "PutItem", "BatchGetItem", null);
     static final int CRASHES = CRASH_POINTS.size();
+    /** The function's timeout the Runtime API stand-in gives each invocation's deadline. */
+    static final int INVOCATION_TIMEOUT_SECONDS = 30;
     /** The function's output over all its lives in one run. */
     static final Path LOG = Path.of("target", "service-crash.log");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -128,6 +130,9 @@ class ServiceCrashIT {
             SegmentKey key = new SegmentKey(PROJECT, ENV, SEGMENT);
             // The function reaches the store through the proxy, which can kill it at a chosen request.
             prepare(jar, runtime, proxy.endpoint(), table);
+            // Longer than the template's 15 s, and far from the 13 s budget used outside Lambda, so the
+            // request lines show which deadline each request kept.
+            runtime.timeout(Duration.ofSeconds(INVOCATION_TIMEOUT_SECONDS));
             start();
             seed(runtime);
             Segment seeded = store.find(key).orElseThrow();
@@ -253,23 +258,41 @@ class ServiceCrashIT {
             assertEquals(far + 999, written.expirationDate());
 
             function.destroyForcibly().waitFor();
+            List<Long> deadlines = requestDeadlines();
+            assertFalse(deadlines.isEmpty(), "no request lines in " + LOG);
+            for (long deadline : deadlines) {
+                // The invocation's deadline less the margin, never the budget used outside Lambda.
+                assertTrue(deadline > 20_000 && deadline <= INVOCATION_TIMEOUT_SECONDS * 1000L, "a request had " + deadline + " ms");
+            }
             System.out.printf("Service crash: %d PATCHes sent by %d clients to one segment (%d users at the start, %d at "
                             + "the end) kept in %d chunks; %d SIGKILLs injected (at %s, after %s answered requests), %d "
                             + "requests in flight at the kills; %d answered 200, all present; %d unanswered (function killed under them), "
                             + "of which %d entirely present and %d entirely absent; no request half-applied; version %d -> %d "
                             + "= history %d entries (creation included), one per applied request; %d referenced chunks all present, %d unreferenced "
                             + "(%d left unretired by crashes); %d schedules, none without its user; reads and writes work after "
-                            + "restart; %d ms%n",
+                            + "restart; every request kept its invocation's deadline (%d to %d ms of a %d s timeout); %d ms%n",
                     sent.size(), CLIENTS, POOL, stored.targets().size(), referenced.size(), CRASHES, killedAt, answeredBeforeKill,
                     inFlightAtKills, answered200, unanswered, present - answered200, absent, seeded.version(),
                     stored.version(), history.size(), referenced.size(), unreferenced, unreferencedUnretired,
-                    stored.schedules().size(), (System.nanoTime() - started) / 1_000_000);
+                    stored.schedules().size(), Collections.min(deadlines), Collections.max(deadlines),
+                    INVOCATION_TIMEOUT_SECONDS, (System.nanoTime() - started) / 1_000_000);
         } finally {
             if (function != null) {
                 function.destroyForcibly();
             }
             dynalite.kill();
         }
+    }
+
+    /** The time each request had before its deadline, from the request lines the function wrote. */
+    private static List<Long> requestDeadlines() throws Exception {
+        List<Long> deadlines = new ArrayList<>();
+        for (String line : Files.readAllLines(LOG)) {
+            if (line.startsWith("{") && line.contains("\"event\":\"request\"")) {
+                deadlines.add(JSON.readTree(line).get("deadlineMs").asLong());
+            }
+        }
+        return deadlines;
     }
 
     /** Whether the request's effect is in the segment: entirely (true) or not at all (false); anything else fails. */

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +39,8 @@ public final class LambdaRuntime implements AutoCloseable {
     private final HttpServer server;
     private final LinkedBlockingDeque<Invocation> queue = new LinkedBlockingDeque<>();
     private final Map<String, Invocation> inFlight = new ConcurrentHashMap<>();
+    /** The function's timeout: each invocation's deadline is this long after it is handed out. */
+    private volatile long timeoutMillis = 900_000;
     /** Counts the function processes that died; a poll begun before a death hands nothing out. */
     private final AtomicInteger deaths = new AtomicInteger();
 
@@ -63,6 +66,11 @@ public final class LambdaRuntime implements AutoCloseable {
         env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_TYPE", "static");
         env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_ACCESS_KEY_ID", "local");
         env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_SECRET_ACCESS_KEY", "local");
+    }
+
+    /** Sets the function's timeout, which the deadline of each invocation follows (Lambda's longest, 900 s, by default). */
+    public void timeout(Duration timeout) {
+        timeoutMillis = timeout.toMillis();
     }
 
     public String address() {
@@ -142,7 +150,7 @@ public final class LambdaRuntime implements AutoCloseable {
                 }
                 inFlight.put(next.id(), next);
                 exchange.getResponseHeaders().add("Lambda-Runtime-Aws-Request-Id", next.id());
-                exchange.getResponseHeaders().add("Lambda-Runtime-Deadline-Ms", Long.toString(System.currentTimeMillis() + 900_000));
+                exchange.getResponseHeaders().add("Lambda-Runtime-Deadline-Ms", Long.toString(System.currentTimeMillis() + timeoutMillis));
                 exchange.getResponseHeaders().add("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:000000000000:function:benchmark");
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
                 reply(exchange, 200, next.event());

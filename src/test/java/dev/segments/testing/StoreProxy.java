@@ -52,8 +52,7 @@ import java.util.zip.CRC32;
  * 500 without applying the request;</li>
  * <li>applies part of a {@code BatchGetItem} or {@code BatchWriteItem} and hands the rest back
  * as {@code UnprocessedKeys} or {@code UnprocessedItems}, as DynamoDB does: at least one item is
- * processed, and a batch of one that cannot be processed is refused with
- * {@code ProvisionedThroughputExceededException} instead.</li>
+ * processed (a batch of one cannot be split, and goes through whole).</li>
  * </ul>
  * It can also hold the next request of an operation until the test releases it (a write in
  * flight), and kill the function at an exact point of a write: armed with an operation, it runs
@@ -285,7 +284,8 @@ public final class StoreProxy implements AutoCloseable {
             hold.released.await();
         }
         Fault fault = choose(operation);
-        if (fault == null) {
+        Answer partial = fault == Fault.PARTIAL_BATCH ? partial(request, operation) : null;
+        if (fault == null || (fault == Fault.PARTIAL_BATCH && partial == null)) {
             write(out, forward(request, request.body()));
             return true;
         }
@@ -309,7 +309,7 @@ public final class StoreProxy implements AutoCloseable {
             case THROTTLING -> write(out, error(400, "com.amazon.coral.availability#ThrottlingException",
                     "Rate of requests exceeds the allowed throughput."));
             case SERVER_ERROR -> write(out, error(500, "com.amazonaws.dynamodb.v20120810#InternalServerError", "Internal server error"));
-            case PARTIAL_BATCH -> write(out, partial(request, operation));
+            case PARTIAL_BATCH -> write(out, partial);
         }
         return true;
     }
@@ -341,7 +341,8 @@ public final class StoreProxy implements AutoCloseable {
     /**
      * Forwards part of a batch and hands the rest back as unprocessed, in the shape DynamoDB
      * uses: {@code UnprocessedItems} (a list of write requests per table) or
-     * {@code UnprocessedKeys} (the table's keys-and-attributes with the keys left).
+     * {@code UnprocessedKeys} (the table's keys-and-attributes with the keys left). Null for a
+     * batch of one, which cannot be split.
      */
     private Answer partial(Request request, String operation) throws IOException, InterruptedException {
         boolean write = operation.equals("BatchWriteItem");
@@ -351,8 +352,7 @@ public final class StoreProxy implements AutoCloseable {
         requested.fields().forEachRemaining(table -> (write ? table.getValue() : table.getValue().get("Keys"))
                 .forEach(element -> elements.add(Map.entry(table.getKey(), element))));
         if (elements.size() < 2) {
-            // DynamoDB processes at least one item of a batch, or refuses the whole batch.
-            return throughputExceeded();
+            return null;
         }
         List<Map.Entry<String, JsonNode>> shuffled = new ArrayList<>(elements);
         int processed;
