@@ -51,8 +51,8 @@ import java.util.zip.CRC32;
  * <li>answers {@code ProvisionedThroughputExceededException}, {@code ThrottlingException} or a
  * 500 without applying the request;</li>
  * <li>applies part of a {@code BatchGetItem} or {@code BatchWriteItem} and hands the rest back
- * as {@code UnprocessedKeys} or {@code UnprocessedItems}, as DynamoDB does: at least one item is
- * processed (a batch of one cannot be split, and goes through whole).</li>
+ * as {@code UnprocessedKeys} or {@code UnprocessedItems}, as DynamoDB does: a read processes at
+ * least one key (a read of one key goes through whole), a write may hand back every item.</li>
  * </ul>
  * It can also hold the next request of an operation until the test releases it (a write in
  * flight), and kill the function at an exact point of a write: armed with an operation, it runs
@@ -342,7 +342,7 @@ public final class StoreProxy implements AutoCloseable {
      * Forwards part of a batch and hands the rest back as unprocessed, in the shape DynamoDB
      * uses: {@code UnprocessedItems} (a list of write requests per table) or
      * {@code UnprocessedKeys} (the table's keys-and-attributes with the keys left). Null for a
-     * batch of one, which cannot be split.
+     * read of one key, which cannot be split.
      */
     private Answer partial(Request request, String operation) throws IOException, InterruptedException {
         boolean write = operation.equals("BatchWriteItem");
@@ -351,20 +351,28 @@ public final class StoreProxy implements AutoCloseable {
         List<Map.Entry<String, JsonNode>> elements = new ArrayList<>();
         requested.fields().forEachRemaining(table -> (write ? table.getValue() : table.getValue().get("Keys"))
                 .forEach(element -> elements.add(Map.entry(table.getKey(), element))));
-        if (elements.size() < 2) {
+        // A read that processes nothing is refused with ProvisionedThroughputExceededException (a fault
+        // of its own); a write can hand everything back after an internal processing failure.
+        int fewest = write ? 0 : 1;
+        if (elements.size() <= fewest) {
             return null;
         }
         List<Map.Entry<String, JsonNode>> shuffled = new ArrayList<>(elements);
         int processed;
         synchronized (random) {
             Collections.shuffle(shuffled, random);
-            processed = 1 + random.nextInt(elements.size() - 1);
+            processed = fewest + random.nextInt(elements.size() - fewest);
         }
-        ObjectNode forwarded = body.deepCopy();
-        forwarded.set("RequestItems", group(requested, shuffled.subList(0, processed), write));
-        Answer answer = forward(request, JSON.writeValueAsBytes(forwarded));
-        if (answer.status() != 200) {
-            return answer;
+        Answer answer;
+        if (processed == 0) {
+            answer = new Answer(200, Map.of("Content-Type", List.of("application/x-amz-json-1.0")), "{}".getBytes(StandardCharsets.UTF_8));
+        } else {
+            ObjectNode forwarded = body.deepCopy();
+            forwarded.set("RequestItems", group(requested, shuffled.subList(0, processed), write));
+            answer = forward(request, JSON.writeValueAsBytes(forwarded));
+            if (answer.status() != 200) {
+                return answer;
+            }
         }
         ObjectNode response = (ObjectNode) JSON.readTree(answer.body());
         response.set(write ? "UnprocessedItems" : "UnprocessedKeys", group(requested, shuffled.subList(processed, shuffled.size()), write));
