@@ -1,11 +1,9 @@
 package dev.segments.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -20,7 +18,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * through {@link #direct()}, which bypasses the proxy, and should {@code heal()} the proxy when
  * they are done.
  */
-public class StoreFaults implements QuarkusTestProfile {
+public class StoreFaults extends OwnStoreProfile {
 
     public static volatile StoreProxy proxy;
     private static volatile DynamoDbClient direct;
@@ -74,17 +72,7 @@ public class StoreFaults implements QuarkusTestProfile {
     }
 
     @Override
-    public boolean disableGlobalTestResources() {
-        return true;
-    }
-
-    @Override
-    public List<TestResourceEntry> testResources() {
-        return List.of(new TestResourceEntry(Resource.class));
-    }
-
-    @Override
-    public Map<String, String> getConfigOverrides() {
-        return Map.of("segments.sweeper.interval", "0s");
+    Class<Resource> store() {
+        return Resource.class;
     }
 }
