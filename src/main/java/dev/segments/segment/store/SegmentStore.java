@@ -257,6 +257,10 @@ public class SegmentStore {
         Segment segment = revision.segment();
         SegmentKey key = segment.key();
         Chunks.Plan plan = chunks.plan(segment, stored.chunkIds(), stored.buckets());
+        String commit = Commits.newId();
+        List<AuditEntry> latest = revision.changes().stream()
+                .map(change -> new AuditEntry(key, stored.incarnation(), change, commit)).toList();
+        Map<String, AttributeValue> head = HeadItem.live(segment, stored.incarnation(), plan, latest);
         List<WriteRequest> writes = new ArrayList<>(plan.writes());
         writes.addAll(entries.copies(stored.latest()));
         try {
@@ -264,9 +268,6 @@ public class SegmentStore {
         } catch (SdkException | StoreUnavailable e) {
             throw StoreUnavailable.nothingChanged(what);
         }
-        String commit = Commits.newId();
-        List<AuditEntry> latest = revision.changes().stream().map(change -> new AuditEntry(key, stored.incarnation(), change, commit)).toList();
-        Map<String, AttributeValue> head = HeadItem.live(segment, stored.incarnation(), plan, latest);
         Commits.Resolved resolved = commits.write(commits.onto(head, stored.segment().version(), stored.incarnation(), latest.get(0), what),
                 deadline);
         List<String> retired = new ArrayList<>(resolved.outcome() == Commits.Outcome.APPLIED ? stored.chunkIds() : plan.written());
