@@ -50,6 +50,8 @@ public class SweepResource {
         body.put("expired", result.expired());
         body.put("segments", result.segments());
         body.put("maxLagMillis", result.maxLagMillis());
+        body.put("chunksRetired", result.chunksRetired());
+        body.put("left", result.left());
         LeftoverCleanup.Result cleaned = cleanup.run();
         body.put("leftoversDeleted", cleaned.deleted());
         body.put("deletionsPending", cleaned.pending());

@@ -78,7 +78,10 @@ public class ProjectStore {
         try {
             db.putItem(p -> p.tableName(table).item(toItem(project)).conditionExpression("attribute_not_exists(pk)"));
         } catch (ConditionalCheckFailedException exists) {
-            throw new AlreadyExists("A project with key \"" + project.key() + "\" already exists. Choose another key.");
+            // Either another project has the key, or the SDK sent this very write again after its answer was lost.
+            if (find(project.key()).filter(stored -> stored.id().equals(project.id())).isEmpty()) {
+                throw new AlreadyExists("A project with key \"" + project.key() + "\" already exists. Choose another key.");
+            }
         }
     }
 
@@ -95,8 +98,13 @@ public class ProjectStore {
                     .expressionAttributeValues(Map.of(":env", AttributeValue.fromM(toItem(environment)), ":one", n(1))));
             return true;
         } catch (ConditionalCheckFailedException failed) {
-            if (find(projectKey).isEmpty()) {
+            Optional<Project> project = find(projectKey);
+            if (project.isEmpty()) {
                 return false;
+            }
+            if (project.get().environment(environment.key()).filter(stored -> stored.id().equals(environment.id())).isPresent()) {
+                // this very write, applied, its answer lost, and sent again by the SDK
+                return true;
             }
             throw new AlreadyExists("An environment with key \"" + environment.key() + "\" already exists in project \""
                     + projectKey + "\". Choose another key.");

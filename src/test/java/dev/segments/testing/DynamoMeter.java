@@ -3,12 +3,8 @@ package dev.segments.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
 import dev.segments.dynamo.Table;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -32,7 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
  * conditional write whose condition fails still costs the existing item's size (at least 1).
  *
  * <p>It serialises writes to keep its before-and-after reads exact, and adds time to each, so
- * time nothing through it.
+ * time nothing through it. It injects no faults unless told to, as the {@link StoreProxy} it is.
  */
 public final class DynamoMeter extends StoreProxy {
 
@@ -88,30 +84,30 @@ public final class DynamoMeter extends StoreProxy {
     }
 
     @Override
-    protected HttpResponse<byte[]> exchange(HttpExchange exchange, String operation, byte[] body) throws IOException, InterruptedException {
-        ObjectNode request = body.length == 0 ? null : (ObjectNode) JSON.readTree(body);
+    Answer forward(Request request, byte[] body) throws IOException, InterruptedException {
+        String operation = request.operation();
+        ObjectNode parsed = body.length == 0 ? null : (ObjectNode) JSON.readTree(body);
         if (WRITES.contains(operation)) {
             synchronized (this) {
-                return metered(exchange, operation, request);
+                return metered(request, operation, parsed);
             }
         }
-        return metered(exchange, operation, request);
+        return metered(request, operation, parsed);
     }
 
-    private HttpResponse<byte[]> metered(HttpExchange exchange, String operation, ObjectNode request)
-            throws IOException, InterruptedException {
-        List<Write> writes = request != null && WRITES.contains(operation) ? writes(operation, request) : List.of();
+    private Answer metered(Request request, String operation, ObjectNode parsed) throws IOException, InterruptedException {
+        List<Write> writes = parsed != null && WRITES.contains(operation) ? writes(operation, parsed) : List.of();
         for (Write write : writes) {
             write.before = read(write.table, write.key);
         }
-        if (request != null && (READS.contains(operation) || WRITES.contains(operation))) {
-            request.put("ReturnConsumedCapacity", "TOTAL");
+        if (parsed != null && (READS.contains(operation) || WRITES.contains(operation))) {
+            parsed.put("ReturnConsumedCapacity", "TOTAL");
         }
-        HttpResponse<byte[]> response = forward(exchange, request == null ? new byte[0] : JSON.writeValueAsBytes(request));
+        Answer response = super.forward(request, parsed == null ? new byte[0] : JSON.writeValueAsBytes(parsed));
         JsonNode answer = response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
         synchronized (this) {
             requests.merge(operation, 1, Integer::sum);
-            if (response.statusCode() == 200) {
+            if (response.status() == 200) {
                 double units = consumed(answer.get("ConsumedCapacity"));
                 if (READS.contains(operation)) {
                     readUnits += units;
@@ -174,12 +170,11 @@ public final class DynamoMeter extends StoreProxy {
     private JsonNode read(String table, JsonNode key) throws IOException, InterruptedException {
         ObjectNode get = JSON.createObjectNode().put("TableName", table).put("ConsistentRead", true);
         get.set("Key", key);
-        HttpResponse<byte[]> response = send(HttpRequest.newBuilder(URI.create(target() + "/"))
-                .header("X-Amz-Target", "DynamoDB_20120810.GetItem").header("X-Amz-Date", "20200101T000000Z").header("Content-Type", "application/x-amz-json-1.0")
-                .header("Authorization", "AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, "
-                        + "SignedHeaders=host, Signature=0")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(get))).build());
-        if (response.statusCode() != 200) {
+        Answer response = send("POST", "/", Map.of("x-amz-target", List.of("DynamoDB_20120810.GetItem"),
+                "x-amz-date", List.of("20200101T000000Z"), "content-type", List.of("application/x-amz-json-1.0"),
+                "authorization", List.of("AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, "
+                        + "SignedHeaders=host, Signature=0")), JSON.writeValueAsBytes(get));
+        if (response.status() != 200) {
             throw new IOException("DynamoMeter could not read an item back: " + new String(response.body(), StandardCharsets.UTF_8));
         }
         JsonNode item = JSON.readTree(response.body()).get("Item");
