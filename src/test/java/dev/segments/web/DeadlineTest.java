@@ -77,7 +77,8 @@ class DeadlineTest {
     @Test
     void throttledReadsAnswer503AndAPatchThatReadNothingSaysNothingChanged() {
         Fixture f = segmentWithUsers("u");
-        StoreFaults.proxy.failRandomly(1.0, 2, Set.of("GetItem"), List.of(Fault.THROTTLING));
+        // A segment is read with one BatchGetItem (its head and its project's item), other items with GetItem.
+        StoreFaults.proxy.failRandomly(1.0, 2, Set.of("GetItem", "BatchGetItem"), List.of(Fault.THROTTLING));
         long started = System.nanoTime();
         Response get = admin().get(f.segmentPath());
         Response patch = Api.patchExpiring(f, add("u", System.currentTimeMillis() + 86_400_000L));
