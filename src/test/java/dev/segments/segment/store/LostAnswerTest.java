@@ -12,6 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.segments.dynamo.Attributes;
 import dev.segments.dynamo.Table;
+import dev.segments.project.ProjectStore;
+import dev.segments.segment.Actor;
 import dev.segments.segment.Change;
 import dev.segments.segment.SegmentKey;
 import dev.segments.testing.Api;
@@ -44,8 +46,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * version on. Such an outcome is unknown, not lost: the service must find out by reading. Then
  * DynamoDB's TTL deletes what the service gave a {@code ttl}. Afterwards every chunk a head
  * refers to exists, every request answered 200 is in the data exactly once, and the segment
- * reads and writes. Creates, deletes and version-checked updates are answered for their own
- * applied writes as such, not as 409, 404 or a failed instruction.
+ * reads and writes. Creates, deletes (also the cleanup's of a deleted environment's segment)
+ * and version-checked updates are answered for their own applied writes as such, not as 409,
+ * 404 or a failed instruction.
  */
 @QuarkusTest
 @TestProfile(StoreFaults.class)
@@ -60,6 +63,12 @@ class LostAnswerTest {
 
     @Inject
     Table table;
+
+    @Inject
+    LeftoverSegments leftovers;
+
+    @Inject
+    ProjectStore projects;
 
     @AfterEach
     void heal() {
@@ -165,6 +174,29 @@ class LostAnswerTest {
                     .body("successfulInstructions", equalTo(1))
                     .body("items[0].expirationDate", equalTo(date));
             assertEquals(version + 1, Api.version(f), "applied once");
+        }
+    }
+
+    @Test
+    void aLeftoverTombstonedWhoseAnswerIsLostIsReportedDeletedOnce() {
+        Actor deleter = new Actor("t-deleter", "deleter");
+        for (Fault fault : APPLIED_ANSWER_LOST) {
+            Fixture f = segmentWithUsers("u");
+            SegmentKey key = new SegmentKey(f.project(), f.environment(), f.segment());
+            String environmentId = projects.find(f.project()).orElseThrow().environment(f.environment()).orElseThrow().id();
+            admin().delete("/api/v2/projects/" + f.project() + "/environments/" + f.environment()).then().statusCode(204);
+            // The cleanup's tombstone of the leftover is the next head write.
+            StoreFaults.proxy.failNext("PutItem", fault);
+            assertTrue(leftovers.delete(key, environmentId, version -> Change.deletionWith("environment", version,
+                    System.currentTimeMillis(), deleter)), "its own applied tombstone, after " + fault);
+            assertFalse(leftovers.delete(key, environmentId, version -> Change.deletionWith("environment", version,
+                    System.currentTimeMillis(), deleter)), "nothing left to tombstone");
+            Map<String, AttributeValue> head = StoreFaults.direct().getItem(g -> g.tableName(table.name()).consistentRead(true)
+                    .key(Attributes.key("SEGMENTS#" + f.project() + "#" + f.environment(), f.segment()))).item();
+            assertTrue(head.containsKey("deleted"), "a tombstone");
+            List<String> verbs = admin().queryParam("spec", "proj/" + f.project() + ":env/" + f.environment() + ":segment/" + f.segment())
+                    .get("/api/v2/auditlog").then().statusCode(200).extract().jsonPath().getList("items.titleVerb");
+            assertEquals(1, verbs.stream().filter("deleted the segment"::equals).count(), "one deletion in the audit log: " + verbs);
         }
     }
 
