@@ -13,7 +13,6 @@ import dev.segments.segment.SegmentKey;
 import dev.segments.segment.store.SegmentStore;
 import dev.segments.web.AppClock;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,8 +40,6 @@ import software.amazon.cloudwatchlogs.emf.model.DimensionSet;
 public class Sweeper {
 
     private static final Logger LOG = Logger.getLogger(Sweeper.class);
-    /** Time a segment's sweep may need at least: a read, a write, and reading back a lost answer. */
-    private static final Duration PER_SEGMENT = Deadline.WRITE_RESERVE.multipliedBy(2);
 
     /**
      * What one sweep did: removals carried out, segments written, the worst delay behind due
@@ -132,7 +129,7 @@ public class Sweeper {
         long maxLag = 0;
         int left = 0;
         for (SegmentKey key : due.segments()) {
-            if (!deadline.allows(PER_SEGMENT)) {
+            if (!deadline.allows(Deadline.SEGMENT_WRITE)) {
                 left++;
                 continue;
             }
@@ -156,7 +153,7 @@ public class Sweeper {
         }
         int retired = 0;
         for (Map.Entry<SegmentKey, List<String>> chunks : due.chunks().entrySet()) {
-            if (!deadline.allows(PER_SEGMENT)) {
+            if (!deadline.allows(Deadline.SEGMENT_WRITE)) {
                 left += chunks.getValue().size();
                 continue;
             }

@@ -22,6 +22,12 @@ public final class Deadline {
      * its own call is cut short by this much, so that the read still fits.
      */
     public static final Duration WRITE_RESERVE = Duration.ofMillis(1500);
+    /**
+     * The least time one segment's write needs in background work (a sweep, a cleanup): a read,
+     * a write, and reading back its outcome should the answer be lost. Work that has less left
+     * stops and leaves the rest for the next run.
+     */
+    public static final Duration SEGMENT_WRITE = WRITE_RESERVE.multipliedBy(2);
 
     private static final ThreadLocal<Deadline> BOUND = new ThreadLocal<>();
 

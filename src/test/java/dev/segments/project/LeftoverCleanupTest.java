@@ -12,8 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.segments.segment.Actor;
 import dev.segments.dynamo.Table;
+import dev.segments.ops.Deadline;
+import dev.segments.segment.Actor;
 import dev.segments.segment.Change;
 import dev.segments.segment.SegmentKey;
 import dev.segments.segment.store.LeftoverSegments;
@@ -188,6 +189,22 @@ class LeftoverCleanupTest {
         for (String segment : List.of(f.segment(), "s0", "s1", "s2", "s3", "s4")) {
             assertEquals(1, deletionEntries(f, segment), segment);
         }
+    }
+
+    @Test
+    void aRunKeepsItsSweepInvocationsDeadlineAndTheNextFinishes() {
+        Fixture f = segmentWithUsers();
+        createSegments(f, 3);
+        admin().delete("/api/v2/projects/" + f.project() + "/environments/" + f.environment()).then().statusCode(204);
+        // The sweep took most of the invocation's time: less is left than one segment's write needs.
+        LeftoverCleanup.Result late = Deadline.after(Deadline.SEGMENT_WRITE.minusMillis(500)).bind(cleanup::run);
+        assertEquals(0, late.deleted());
+        assertTrue(late.pending() >= 1, "the deletion stays pending");
+        assertEquals(0, tombstones(heads(f)));
+        for (int run = 0; run < 5 && tombstones(heads(f)) < 4; run++) {
+            cleanup.run();
+        }
+        assertEquals(4, tombstones(heads(f)));
     }
 
     @Test
