@@ -1,8 +1,7 @@
 package dev.segments.project;
 
+import dev.segments.ops.Deadlines;
 import dev.segments.segment.Actor;
-
-import dev.segments.dynamo.Backoff;
 import dev.segments.segment.store.WriteConflict;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -21,10 +20,12 @@ public class Deletions {
 
     private final ProjectStore projects;
     private final DeletedEnvironments deleted;
+    private final Deadlines deadlines;
 
-    Deletions(ProjectStore projects, DeletedEnvironments deleted) {
+    Deletions(ProjectStore projects, DeletedEnvironments deleted, Deadlines deadlines) {
         this.projects = projects;
         this.deleted = deleted;
+        this.deadlines = deadlines;
     }
 
     /** False if there is no such environment. */
@@ -39,7 +40,7 @@ public class Deletions {
             if (projects.removeEnvironment(projectKey, environmentKey, environment.get().id())) {
                 return true;
             }
-            Backoff.pause(attempt);
+            deadlines.current().pause(attempt);
         }
         throw conflict(projectKey);
     }
@@ -56,7 +57,7 @@ public class Deletions {
             if (projects.delete(projectKey, project.get().version())) {
                 return true;
             }
-            Backoff.pause(attempt);
+            deadlines.current().pause(attempt);
         }
         throw conflict(projectKey);
     }

@@ -8,8 +8,8 @@ import static dev.segments.dynamo.Attributes.string;
 import static dev.segments.dynamo.Attributes.stringList;
 import static dev.segments.dynamo.Attributes.strings;
 
-import dev.segments.dynamo.Backoff;
 import dev.segments.dynamo.Table;
+import dev.segments.ops.Deadlines;
 import dev.segments.segment.store.AlreadyExists;
 import dev.segments.segment.store.WriteConflict;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,10 +41,12 @@ public class ProjectStore {
 
     private final DynamoDbClient db;
     private final String table;
+    private final Deadlines deadlines;
 
-    public ProjectStore(Table table) {
+    public ProjectStore(Table table, Deadlines deadlines) {
         this.db = table.client();
         this.table = table.name();
+        this.deadlines = deadlines;
     }
 
     /** The key of a project's item. */
@@ -134,7 +136,7 @@ public class ProjectStore {
                         .expressionAttributeValues(Map.of(":version", n(stored.get().version()))));
                 return Optional.of(next);
             } catch (ConditionalCheckFailedException lost) {
-                Backoff.pause(attempt);
+                deadlines.current().pause(attempt);
             }
         }
         throw new WriteConflict("The project \"" + projectKey + "\" kept changing under concurrent writers, and "
