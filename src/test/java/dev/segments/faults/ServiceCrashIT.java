@@ -23,7 +23,6 @@ import dev.segments.testing.LambdaRuntime;
 import dev.segments.testing.StoreProxy;
 import dev.segments.web.AppClock;
 import java.io.File;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,10 +44,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -124,9 +119,7 @@ class ServiceCrashIT {
         Dynalite.Server dynalite = new Dynalite.Server(null);
         AtomicInteger timedOut = new AtomicInteger();
         String table = "crash-" + UUID.randomUUID().toString().substring(0, 8);
-        try (DynamoDbClient db = DynamoDbClient.builder().endpointOverride(URI.create(dynalite.endpoint())).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+        try (DynamoDbClient db = Dynalite.client(dynalite.endpoint()).build();
                 LambdaRuntime runtime = new LambdaRuntime(Duration.ofSeconds(INVOCATION_TIMEOUT_SECONDS), failure -> timedOut.incrementAndGet());
                 StoreProxy proxy = new StoreProxy(dynalite.endpoint())) {
             new Table(db, table, true).ensureExists();

@@ -18,6 +18,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 /**
  * A real DynamoDB-compatible server for the tests: dynalite, installed by the build from
@@ -49,12 +50,17 @@ public class Dynalite implements QuarkusTestResourceLifecycleManager {
     /** A new, empty table of the service's layout on the shared server, named from {@code prefix}; its name. */
     public static String newTable(String prefix) {
         String table = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        try (DynamoDbClient db = DynamoDbClient.builder().endpointOverride(URI.create(startServer())).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create()).build()) {
+        try (DynamoDbClient db = client(startServer()).build()) {
             new Table(db, table, true).ensureExists();
         }
         return table;
+    }
+
+    /** A client of the store at {@code endpoint} for a test's own reads and writes, as the service's: dummy credentials, the same HTTP client. */
+    public static DynamoDbClientBuilder client(String endpoint) {
+        return DynamoDbClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create());
     }
 
     /** One dynalite process; with a data directory its data survives {@link #kill} and {@link #restart}. */

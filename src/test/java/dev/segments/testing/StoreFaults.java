@@ -3,12 +3,7 @@ package dev.segments.testing;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.util.Map;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -64,9 +59,7 @@ public class StoreFaults extends OwnStoreProfile {
     /** A client straight to dynalite, past the proxy: for checks and for the TTL emulator. */
     public static synchronized DynamoDbClient direct() {
         if (direct == null) {
-            direct = DynamoDbClient.builder().endpointOverride(URI.create(Dynalite.startServer())).region(Region.US_EAST_1)
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                    .httpClient(UrlConnectionHttpClient.create()).build();
+            direct = Dynalite.client(Dynalite.startServer()).build();
         }
         return direct;
     }
