@@ -143,29 +143,34 @@ public class ProjectStore {
                 + MAX_ATTEMPTS + " attempts to apply this request lost the race. Nothing was changed; try again.");
     }
 
-    /** Removes the environment if its current incarnation is still {@code environmentId}; false if it is not. */
-    public boolean removeEnvironment(String projectKey, String environmentKey, String environmentId) {
+    /** Takes the environment's incarnation {@code environmentId} out of its project, if it is still there. */
+    public void removeEnvironment(String projectKey, String environmentKey, String environmentId) {
         try {
             db.updateItem(u -> u.tableName(table).key(itemKey(projectKey))
                     .updateExpression("REMOVE environments.#env ADD version :one")
                     .conditionExpression("environments.#env.id = :id")
                     .expressionAttributeNames(Map.of("#env", environmentKey))
                     .expressionAttributeValues(Map.of(":id", s(environmentId), ":one", n(1))));
-            return true;
         } catch (ConditionalCheckFailedException gone) {
-            return false;
+            // Gone already: taken out by this very write, sent again by the SDK after its answer was lost, or by
+            // another delete of the same incarnation. Either way it is deleted, as the caller asked.
         }
     }
 
-    /** Deletes the project if it is still at {@code version}; false if it changed or is gone. */
-    public boolean delete(String projectKey, long version) {
+    /**
+     * Deletes the project if it is still at the version {@code project} was read at; false if it
+     * changed (its environments may have too). True also when the project read is gone already:
+     * deleted by this very write, its answer lost and the SDK's copy refused, or by another
+     * delete of it.
+     */
+    public boolean delete(Project project) {
         try {
-            db.deleteItem(d -> d.tableName(table).key(itemKey(projectKey))
+            db.deleteItem(d -> d.tableName(table).key(itemKey(project.key()))
                     .conditionExpression("version = :version")
-                    .expressionAttributeValues(Map.of(":version", n(version))));
+                    .expressionAttributeValues(Map.of(":version", n(project.version()))));
             return true;
-        } catch (ConditionalCheckFailedException changed) {
-            return false;
+        } catch (ConditionalCheckFailedException changedOrGone) {
+            return find(project.key()).filter(stored -> stored.id().equals(project.id())).isEmpty();
         }
     }
 

@@ -178,6 +178,24 @@ class LostAnswerTest {
     }
 
     @Test
+    void anEnvironmentOrProjectDeleteWhoseAnswerIsLostIsAnswered204() {
+        for (Fault fault : APPLIED_ANSWER_LOST) {
+            Fixture f = segmentWithUsers("u");
+            String environment = "/api/v2/projects/" + f.project() + "/environments/" + f.environment();
+            // Taking the environment out of its project is the delete's one UpdateItem.
+            StoreFaults.proxy.failNext("UpdateItem", fault);
+            admin().delete(environment).then().statusCode(204);
+            admin().get(environment).then().statusCode(404);
+            admin().get(f.segmentPath()).then().statusCode(404);
+
+            Fixture g = segmentWithUsers("u");
+            StoreFaults.proxy.failNext("DeleteItem", fault);
+            admin().delete("/api/v2/projects/" + g.project()).then().statusCode(204);
+            admin().get("/api/v2/projects/" + g.project()).then().statusCode(404);
+        }
+    }
+
+    @Test
     void aLeftoverTombstonedWhoseAnswerIsLostIsReportedDeletedOnce() {
         Actor deleter = new Actor("t-deleter", "deleter");
         for (Fault fault : APPLIED_ANSWER_LOST) {
