@@ -10,8 +10,8 @@ import dev.segments.dynamo.Table;
 import dev.segments.ops.Deadline;
 import dev.segments.segment.Segment;
 import dev.segments.segment.SegmentKey;
+import dev.segments.segment.TargetRef;
 import dev.segments.web.AppClock;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -62,6 +62,7 @@ final class Chunks {
     private final String table;
     private final AppClock clock;
     private final Layout layout = Layout.DEFAULT;
+    private final ChunkCache cache = new ChunkCache(ChunkCache.DEFAULT_LIMIT);
 
     Chunks(DynamoDbClient db, String table, AppClock clock) {
         this.db = db;
@@ -70,75 +71,121 @@ final class Chunks {
     }
 
     /**
-     * How a segment's targets are laid out for one commit: the encoded buckets, the chunk ids
-     * the head will name (none when inline), the chunk items to write first and their ids.
+     * How a segment's targets are laid out for one commit: the bucket count, the targets
+     * encoded inline (null when in chunks), the chunk ids the head will name (none when
+     * inline), the chunk items to write first and their ids.
      */
-    record Plan(int bucketCount, List<String> buckets, List<String> chunkIds, List<WriteRequest> writes, List<String> written) {
+    record Plan(int bucketCount, String inline, List<String> chunkIds, List<WriteRequest> writes, List<String> written) {
     }
 
     /** A new segment: its targets inline in its head. */
     static Plan inline(Segment segment) {
-        return new Plan(1, SegmentCodec.encodeBuckets(segment, 1), List.of(), List.of(), List.of());
+        return new Plan(1, SegmentCodec.encode(new ArrayList<>(segment.targets()), segment.schedules()), List.of(), List.of(),
+                List.of());
     }
 
     /**
-     * The layout of {@code segment}, starting from the stored one ({@code storedIds},
-     * {@code storedBuckets}): the same bucket count while it fits, unchanged buckets keeping
-     * their chunks.
+     * The layout of {@code segment}, starting from the stored one ({@code storedIds}, and
+     * {@code stored}, its buckets decoded): the same bucket count while it fits, unchanged
+     * buckets keeping their chunks without being encoded again.
      */
-    Plan plan(Segment segment, List<String> storedIds, List<String> storedBuckets) {
+    Plan plan(Segment segment, List<String> storedIds, List<Bucket> stored) {
         int bucketCount = storedIds.isEmpty() ? 1 : storedIds.size();
-        List<String> buckets = SegmentCodec.encodeBuckets(segment, bucketCount);
-        if (!layout.fits(bucketCount, total(buckets), largest(buckets))) {
-            bucketCount = layout.bucketsFor(total(buckets));
-            buckets = SegmentCodec.encodeBuckets(segment, bucketCount);
-            while (bucketCount > 1 && largest(buckets) > layout.chunkLimit()) {
+        Encoded encoded = encode(segment, bucketCount, storedIds.isEmpty() ? List.of() : stored);
+        if (!layout.fits(bucketCount, encoded.total(), encoded.largest())) {
+            bucketCount = layout.bucketsFor(encoded.total());
+            encoded = encode(segment, bucketCount, List.of());
+            while (bucketCount > 1 && encoded.largest() > layout.chunkLimit()) {
                 bucketCount *= 2;
-                buckets = SegmentCodec.encodeBuckets(segment, bucketCount);
+                encoded = encode(segment, bucketCount, List.of());
             }
         }
         if (bucketCount == 1) {
-            return new Plan(1, buckets, List.of(), List.of(), List.of());
+            return new Plan(1, encoded.data().get(0), List.of(), List.of(), List.of());
         }
         SegmentKey key = segment.key();
         List<WriteRequest> writes = new ArrayList<>();
         List<String> chunkIds = new ArrayList<>();
         List<String> written = new ArrayList<>();
-        boolean sameLayout = storedIds.size() == bucketCount;
         long now = clock.millis();
         for (int i = 0; i < bucketCount; i++) {
-            if (sameLayout && buckets.get(i).equals(storedBuckets.get(i))) {
+            String data = encoded.data().get(i);
+            if (data == null) {
                 chunkIds.add(storedIds.get(i));
-            } else {
-                String id = UUID.randomUUID().toString();
-                Map<String, AttributeValue> chunk = key(pk(key), id);
-                chunk.put("data", s(buckets.get(i)));
-                DueIndex.place(chunk, key, now + CHECK_AFTER.toMillis());
-                writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(chunk).build()).build());
-                chunkIds.add(id);
-                written.add(id);
+                continue;
             }
+            String id = UUID.randomUUID().toString();
+            Map<String, AttributeValue> chunk = key(pk(key), id);
+            chunk.put("data", s(data));
+            DueIndex.place(chunk, key, now + CHECK_AFTER.toMillis());
+            writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(chunk).build()).build());
+            chunkIds.add(id);
+            written.add(id);
+            // Only a head that this commit writes can refer to the new id, so caching it now is safe.
+            cache.put(id, encoded.buckets().get(i));
         }
-        return new Plan(bucketCount, buckets, chunkIds, writes, written);
+        return new Plan(bucketCount, null, chunkIds, writes, written);
     }
 
-    /** The data of the chunks, in the order of {@code chunkIds}. */
-    List<String> read(SegmentKey key, List<String> chunkIds, Deadline deadline) {
+    /**
+     * A segment's targets in {@code bucketCount} buckets: each bucket's data, or null where it
+     * holds what the stored bucket at its place holds (none given: every bucket is encoded),
+     * its decoded form, and the sizes the layout decides by.
+     */
+    private record Encoded(List<String> data, List<Bucket> buckets, long total, long largest) {
+    }
+
+    private static Encoded encode(Segment segment, int bucketCount, List<Bucket> stored) {
+        List<List<TargetRef>> grouped = SegmentCodec.group(segment, bucketCount);
+        List<String> data = new ArrayList<>(bucketCount);
+        List<Bucket> buckets = new ArrayList<>(bucketCount);
+        long total = 0;
+        long largest = 0;
+        for (int i = 0; i < bucketCount; i++) {
+            List<TargetRef> group = grouped.get(i);
+            Bucket bucket;
+            if (!stored.isEmpty() && stored.get(i).holds(group, segment.schedules())) {
+                bucket = stored.get(i);
+                data.add(null);
+            } else {
+                String encoded = SegmentCodec.encode(group, segment.schedules());
+                bucket = SegmentCodec.bucket(group, segment.schedules(), SegmentCodec.utf8Length(encoded));
+                data.add(encoded);
+            }
+            buckets.add(bucket);
+            total += bucket.bytes();
+            largest = Math.max(largest, bucket.bytes());
+        }
+        return new Encoded(data, buckets, total, largest);
+    }
+
+    /** The chunks, decoded, in the order of {@code chunkIds}: from the cache, reading only those it lacks. */
+    List<Bucket> read(SegmentKey key, List<String> chunkIds, Deadline deadline) {
+        Map<String, Bucket> byId = new HashMap<>();
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
         for (String id : chunkIds) {
-            keys.add(key(pk(key), id));
+            Bucket cached = cache.get(id);
+            if (cached != null) {
+                byId.put(id, cached);
+            } else {
+                keys.add(key(pk(key), id));
+            }
         }
-        Map<String, String> byId = new HashMap<>();
-        for (Map<String, AttributeValue> item : Batches.getAll(db, table, keys, deadline)) {
-            byId.put(string(item, Table.SK), string(item, "data"));
+        if (!keys.isEmpty()) {
+            for (Map<String, AttributeValue> item : Batches.getAll(db, table, keys, deadline)) {
+                Bucket bucket = SegmentCodec.decode(string(item, "data"));
+                String id = string(item, Table.SK);
+                cache.put(id, bucket);
+                byId.put(id, bucket);
+            }
         }
-        List<String> buckets = new ArrayList<>(chunkIds.size());
+        List<Bucket> buckets = new ArrayList<>(chunkIds.size());
         for (String id : chunkIds) {
-            String data = byId.get(id);
-            if (data == null) {
+            Bucket bucket = byId.get(id);
+            if (bucket == null) {
                 throw new IllegalStateException("Segment " + key + " refers to chunk " + id + ", which is missing");
             }
-            buckets.add(data);
+            buckets.add(bucket);
         }
         return buckets;
     }
@@ -194,17 +241,5 @@ final class Chunks {
 
     static String pk(SegmentKey key) {
         return PK_PREFIX + key.projectKey() + "#" + key.environmentKey() + "#" + key.key();
-    }
-
-    private static long total(List<String> buckets) {
-        return buckets.stream().mapToLong(Chunks::utf8).sum();
-    }
-
-    private static long largest(List<String> buckets) {
-        return buckets.stream().mapToLong(Chunks::utf8).max().orElse(0);
-    }
-
-    private static long utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 }

@@ -67,7 +67,7 @@ final class HeadItem {
         head.put("version", n(segment.version()));
         head.put("buckets", n(chunks.bucketCount()));
         if (chunks.chunkIds().isEmpty()) {
-            head.put("data", s(chunks.buckets().get(0)));
+            head.put("data", s(chunks.inline()));
         } else {
             head.put("chunks", strings(chunks.chunkIds()));
         }
@@ -124,11 +124,15 @@ final class HeadItem {
         return new SegmentKey(string(head, "project"), string(head, "environment"), string(head, "sk"));
     }
 
-    /** The segment a live head describes, with its targets decoded from {@code buckets}. */
-    static Segment segment(Map<String, AttributeValue> head, List<String> buckets) {
-        Set<TargetRef> targets = new HashSet<>();
-        Map<TargetRef, ExpiringTarget> schedules = new HashMap<>();
-        buckets.forEach(bucket -> SegmentCodec.decodeTargets(bucket, targets, schedules));
+    /** The segment a live head describes, with its targets from {@code buckets}. */
+    static Segment segment(Map<String, AttributeValue> head, List<Bucket> buckets) {
+        int size = buckets.stream().mapToInt(bucket -> bucket.targets().size()).sum();
+        Set<TargetRef> targets = new HashSet<>(size * 4 / 3 + 1);
+        Map<TargetRef, ExpiringTarget> schedules = new HashMap<>(size * 4 / 3 + 1);
+        for (Bucket bucket : buckets) {
+            targets.addAll(bucket.targets());
+            schedules.putAll(bucket.schedules());
+        }
         return new Segment(keyOf(head), string(head, "name"), string(head, "description"), stringList(head, "tags"),
                 number(head, "creationDate"), number(head, "lastModifiedDate"), version(head), targets, schedules);
     }

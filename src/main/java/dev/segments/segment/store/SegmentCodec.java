@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,9 +35,19 @@ final class SegmentCodec {
     }
 
     static int bucketOf(TargetRef ref, int buckets) {
-        int h = (ref.contextKind() + '\u0000' + ref.key()).hashCode();
-        // String.hashCode is specified, so bucket numbers are the same on every JVM; the mix
-        // spreads keys that differ only in their last characters.
+        // The hash of contextKind + '\u0000' + key as String.hashCode defines it (so bucket
+        // numbers are the same on every JVM), computed without building that string.
+        int h = 0;
+        String kind = ref.contextKind();
+        for (int i = 0; i < kind.length(); i++) {
+            h = 31 * h + kind.charAt(i);
+        }
+        h = 31 * h;
+        String key = ref.key();
+        for (int i = 0; i < key.length(); i++) {
+            h = 31 * h + key.charAt(i);
+        }
+        // The mix spreads keys that differ only in their last characters.
         h ^= h >>> 16;
         h *= 0x85ebca6b;
         h ^= h >>> 13;
@@ -45,27 +56,26 @@ final class SegmentCodec {
         return h & (buckets - 1);
     }
 
-    static List<String> encodeBuckets(Segment segment, int buckets) {
+    /** The segment's targets by bucket, in no particular order within each. */
+    static List<List<TargetRef>> group(Segment segment, int buckets) {
         List<List<TargetRef>> grouped = new ArrayList<>(buckets);
+        int expected = segment.targets().size() / buckets + 16;
         for (int i = 0; i < buckets; i++) {
-            grouped.add(new ArrayList<>());
+            grouped.add(new ArrayList<>(expected));
         }
         for (TargetRef ref : segment.targets()) {
             grouped.get(bucketOf(ref, buckets)).add(ref);
         }
-        List<String> encoded = new ArrayList<>(buckets);
-        for (List<TargetRef> bucket : grouped) {
-            bucket.sort(TargetRef.ORDER);
-            encoded.add(encodeTargets(bucket, segment.schedules()));
-        }
-        return encoded;
+        return grouped;
     }
 
-    private static String encodeTargets(List<TargetRef> refs, Map<TargetRef, ExpiringTarget> schedules) {
+    /** One bucket as stored: its targets sorted, so that the same content always encodes the same. */
+    static String encode(List<TargetRef> bucket, Map<TargetRef, ExpiringTarget> schedules) {
+        bucket.sort(TargetRef.ORDER);
         StringWriter out = new StringWriter();
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartArray();
-            for (TargetRef ref : refs) {
+            for (TargetRef ref : bucket) {
                 json.writeStartArray();
                 json.writeString(ref.type() == TargetType.INCLUDED ? "i" : "e");
                 json.writeString(ref.contextKind());
@@ -85,12 +95,27 @@ final class SegmentCodec {
         return out.toString();
     }
 
-    static void decodeTargets(String encoded, Set<TargetRef> targets, Map<TargetRef, ExpiringTarget> schedules) {
+    /** A bucket's decoded form, made from what was encoded ({@code bytes} long in UTF-8). */
+    static Bucket bucket(List<TargetRef> bucket, Map<TargetRef, ExpiringTarget> schedules, long bytes) {
+        Map<TargetRef, ExpiringTarget> own = new HashMap<>();
+        for (TargetRef ref : bucket) {
+            ExpiringTarget schedule = schedules.get(ref);
+            if (schedule != null) {
+                own.put(ref, schedule);
+            }
+        }
+        return new Bucket(Set.copyOf(bucket), own, bytes);
+    }
+
+    static Bucket decode(String encoded) {
+        List<TargetRef> targets = new ArrayList<>();
+        Map<TargetRef, ExpiringTarget> schedules = new HashMap<>();
         try (JsonParser json = JSON.createParser(encoded)) {
             expect(json.nextToken(), JsonToken.START_ARRAY);
             while (json.nextToken() == JsonToken.START_ARRAY) {
                 TargetType type = "i".equals(nextString(json)) ? TargetType.INCLUDED : TargetType.EXCLUDED;
-                TargetRef ref = new TargetRef(type, nextString(json), nextString(json));
+                String kind = nextString(json);
+                TargetRef ref = new TargetRef(type, TargetRef.USER.equals(kind) ? TargetRef.USER : kind, nextString(json));
                 targets.add(ref);
                 if (json.nextToken() != JsonToken.END_ARRAY) {
                     String id = json.getText();
@@ -105,6 +130,28 @@ final class SegmentCodec {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return new Bucket(Set.copyOf(targets), schedules, utf8Length(encoded));
+    }
+
+    /** How many bytes {@code text} takes in UTF-8 (as {@code getBytes(UTF_8)} makes them), counted without encoding it. */
+    static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                bytes += 1; // as String.getBytes counts it: replaced by '?'
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     /** A change as a history attribute keeps it: with the id of the commit that wrote it. */

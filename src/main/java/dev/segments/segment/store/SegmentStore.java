@@ -82,7 +82,7 @@ public class SegmentStore {
     }
 
     /** A segment as the store read it, with what a write needs to know about its items. */
-    record Stored(Segment segment, String incarnation, List<String> chunkIds, List<String> buckets, List<AuditEntry> latest) {
+    record Stored(Segment segment, String incarnation, List<String> chunkIds, List<Bucket> buckets, List<AuditEntry> latest) {
     }
 
     /** What is due in one shard of the due index: segments with removals, and chunks to check. */
@@ -296,7 +296,7 @@ public class SegmentStore {
 
     private Stored stored(Map<String, AttributeValue> head, Deadline deadline) {
         List<String> chunkIds = HeadItem.chunkIds(head);
-        List<String> buckets = chunkIds.isEmpty() ? List.of(HeadItem.inlineData(head))
+        List<Bucket> buckets = chunkIds.isEmpty() ? List.of(SegmentCodec.decode(HeadItem.inlineData(head)))
                 : chunks.read(HeadItem.keyOf(head), chunkIds, deadline);
         return new Stored(HeadItem.segment(head, buckets), HeadItem.incarnation(head), chunkIds, buckets, AuditEntry.of(head));
     }
