@@ -13,6 +13,7 @@ import dev.segments.web.AppClock;
 import dev.segments.web.Caller;
 import dev.segments.web.Ids;
 import dev.segments.web.JsonBody;
+import io.vertx.core.buffer.Buffer;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PATCH;
@@ -67,7 +68,7 @@ public class ExpiringTargetsResource {
     @GET
     @Path(USERS_PATH)
     @Operation(operationId = "getExpiringUserTargetsForSegment", summary = "Get expiring user targets for segment")
-    public JsonNode getUserTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
+    public Buffer getUserTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
             @PathParam("segmentKey") String segmentKey) {
         return get(SegmentLocator.key(projectKey, environmentKey, segmentKey), ExpiringView.USERS);
     }
@@ -76,7 +77,7 @@ public class ExpiringTargetsResource {
     @Path(USERS_PATH)
     @Operation(operationId = "patchExpiringUserTargetsForSegment", summary = "Update expiring user targets for segment")
     @RequestBody(required = true, content = @Content(mediaType = JsonBody.SEMANTIC_PATCH, schema = @Schema(type = SchemaType.OBJECT)))
-    public JsonNode patchUserTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
+    public Buffer patchUserTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
             @PathParam("segmentKey") String segmentKey, @HeaderParam("Content-Type") String contentType, byte[] body) {
         return patch(SegmentLocator.key(projectKey, environmentKey, segmentKey), ExpiringView.USERS, contentType, body);
     }
@@ -84,7 +85,7 @@ public class ExpiringTargetsResource {
     @GET
     @Path(CONTEXTS_PATH)
     @Operation(operationId = "getExpiringTargetsForSegment", summary = "Get expiring targets for segment")
-    public JsonNode getTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
+    public Buffer getTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
             @PathParam("segmentKey") String segmentKey) {
         return get(SegmentLocator.key(projectKey, environmentKey, segmentKey), ExpiringView.CONTEXTS);
     }
@@ -93,23 +94,23 @@ public class ExpiringTargetsResource {
     @Path(CONTEXTS_PATH)
     @Operation(operationId = "patchExpiringTargetsForSegment", summary = "Update expiring targets for segment")
     @RequestBody(required = true, content = @Content(mediaType = JsonBody.SEMANTIC_PATCH, schema = @Schema(type = SchemaType.OBJECT)))
-    public JsonNode patchTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
+    public Buffer patchTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
             @PathParam("segmentKey") String segmentKey, @HeaderParam("Content-Type") String contentType, byte[] body) {
         return patch(SegmentLocator.key(projectKey, environmentKey, segmentKey), ExpiringView.CONTEXTS, contentType, body);
     }
 
-    private JsonNode get(SegmentKey key, ExpiringView view) {
+    private Buffer get(SegmentKey key, ExpiringView view) {
         var stored = segments.find(key).orElseThrow(() -> locator.segmentNotFound(key));
-        return SegmentJson.expiring(Expiry.carryOut(stored, clock.millis()).segment(), view);
+        return ExpiringAnswer.of(Expiry.carryOut(stored, clock.millis()).segment(), view);
     }
 
-    private JsonNode patch(SegmentKey key, ExpiringView view, String contentType, byte[] body) {
+    private Buffer patch(SegmentKey key, ExpiringView view, String contentType, byte[] body) {
         JsonNode json = JsonBody.semanticPatch(contentType, body);
         var instructions = Instructions.expiring(view, JsonBody.instructions(json, SegmentLimits.MAX_INSTRUCTIONS));
         Edit edit = new Edit(clock.millis(), caller.actor(), JsonBody.comment(json), ids);
         PartialOutcome outcome = segments.update(key, stored -> SegmentPatches.expiringTargets(stored, instructions, edit),
                 PartialOutcome::revision).orElseThrow(() -> locator.segmentNotFound(key));
         record.patched(instructions.size(), outcome.errors().size(), outcome.revision());
-        return SegmentJson.expiringPatched(outcome.revision().segment(), view, instructions.size(), outcome.errors());
+        return ExpiringAnswer.patched(outcome.revision().segment(), view, instructions.size(), outcome.errors());
     }
 }

@@ -1,8 +1,9 @@
 package dev.segments.segment.api;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.segments.segment.ExpiringTarget;
 import dev.segments.segment.SegmentKey;
+import java.io.IOException;
 
 /**
  * The two APIs over a segment's scheduled removals. They share one engine and one set of
@@ -28,12 +29,12 @@ enum ExpiringView {
         return this == CONTEXTS || schedule.target().isUser();
     }
 
-    void identify(ObjectNode item, ExpiringTarget schedule) {
+    void identify(JsonGenerator item, ExpiringTarget schedule) throws IOException {
         if (this == USERS) {
-            item.put("userKey", schedule.target().key());
+            item.writeStringField("userKey", schedule.target().key());
         } else {
-            item.put("contextKey", schedule.target().key());
-            item.put("contextKind", schedule.target().contextKind());
+            item.writeStringField("contextKey", schedule.target().key());
+            item.writeStringField("contextKind", schedule.target().contextKind());
         }
     }
 }

@@ -3,16 +3,14 @@ package dev.segments.segment.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.segments.segment.ExpiringTarget;
 import dev.segments.segment.Segment;
 import dev.segments.segment.SegmentKey;
-import dev.segments.segment.SegmentPatches.InstructionError;
 import dev.segments.segment.TargetType;
 import dev.segments.web.Links;
 import java.util.List;
 import java.util.Map;
 
-/** Segments and their expiring targets as LaunchDarkly's API represents them. */
+/** Segments as LaunchDarkly's API represents them (their expiring targets: {@link ExpiringAnswer}). */
 final class SegmentJson {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -59,47 +57,6 @@ final class SegmentJson {
         node.put("totalCount", totalCount);
         node.set("_links", links);
         return node;
-    }
-
-    /** GET of an expiring-targets view: every schedule it shows, in date then key order. */
-    static ObjectNode expiring(Segment segment, ExpiringView view) {
-        ObjectNode node = JSON.objectNode();
-        ArrayNode items = node.putArray("items");
-        for (ExpiringTarget schedule : segment.expiringTargets()) {
-            if (view.shows(schedule)) {
-                items.add(item(segment.key(), schedule, view));
-            }
-        }
-        node.set("_links", Links.of("self", view.path(segment.key()), "parent", segmentPath(segment.key())));
-        return node;
-    }
-
-    /** PATCH of an expiring-targets view: the schedules after the change, and how each instruction went. */
-    static ObjectNode expiringPatched(Segment segment, ExpiringView view, int total, List<InstructionError> errors) {
-        ObjectNode node = expiring(segment, view);
-        node.put("totalInstructions", total);
-        node.put("successfulInstructions", total - errors.size());
-        node.put("failedInstructions", errors.size());
-        ArrayNode list = node.putArray("errors");
-        for (InstructionError error : errors) {
-            list.addObject().put("instructionIndex", error.instructionIndex()).put("message", error.message());
-        }
-        return node;
-    }
-
-    private static ObjectNode item(SegmentKey key, ExpiringTarget schedule, ExpiringView view) {
-        ObjectNode item = JSON.objectNode();
-        item.put("_id", schedule.id());
-        item.put("_version", schedule.version());
-        item.put("expirationDate", schedule.expirationDate());
-        view.identify(item, schedule);
-        item.put("targetType", schedule.target().type().wire());
-        ObjectNode resource = item.putObject("_resourceId");
-        resource.put("kind", "segment");
-        resource.put("projectKey", key.projectKey());
-        resource.put("environmentKey", key.environmentKey());
-        resource.put("key", key.key());
-        return item;
     }
 
     private static void strings(ArrayNode array, List<String> values) {

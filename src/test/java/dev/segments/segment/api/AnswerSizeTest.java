@@ -14,6 +14,9 @@ import dev.segments.segment.SegmentLimits;
 import dev.segments.segment.SegmentPatches.InstructionError;
 import dev.segments.segment.TargetRef;
 import dev.segments.segment.TargetType;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,6 +45,15 @@ class AnswerSizeTest {
             return JSON.writeValueAsBytes(text).length - 2;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** An answer as the client reads it. */
+    static ObjectNode tree(Buffer answer) {
+        try {
+            return (ObjectNode) JSON.readTree(answer.getBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -91,10 +103,10 @@ class AnswerSizeTest {
 
             Segment unscheduled = new Segment(key, segment.name(), segment.description(), segment.tags(), segment.creationDate(),
                     segment.lastModifiedDate(), segment.version(), segment.targets(), Map.of());
-            long contexts = eventBytes(SegmentJson.expiring(segment, ExpiringView.CONTEXTS))
-                    - eventBytes(SegmentJson.expiring(unscheduled, ExpiringView.CONTEXTS));
-            long users = eventBytes(SegmentJson.expiring(segment, ExpiringView.USERS))
-                    - eventBytes(SegmentJson.expiring(unscheduled, ExpiringView.USERS));
+            long contexts = eventBytes(tree(ExpiringAnswer.of(segment, ExpiringView.CONTEXTS)))
+                    - eventBytes(tree(ExpiringAnswer.of(unscheduled, ExpiringView.CONTEXTS)));
+            long users = eventBytes(tree(ExpiringAnswer.of(segment, ExpiringView.USERS)))
+                    - eventBytes(tree(ExpiringAnswer.of(unscheduled, ExpiringView.USERS)));
             long slack = 30L * segment.schedules().size() + 1;
             assertTrue(users <= contexts && contexts <= footprint.scheduled() && footprint.scheduled() - contexts <= slack,
                     "expiring items " + contexts + " (users " + users + "), counted " + footprint.scheduled());
@@ -107,9 +119,9 @@ class AnswerSizeTest {
         SegmentKey key = new SegmentKey("p".repeat(256), "e".repeat(256), "s".repeat(256));
         Segment segment = new Segment(key, "S", null, List.of(), 1L, 1L, Long.MAX_VALUE, Set.of(), Map.of());
         String message = "User \"" + "\u0001".repeat(SegmentLimits.MAX_TARGET_KEY_BYTES) + "\" is not in the segment's included list.";
-        long entry = eventBytes(SegmentJson.expiringPatched(segment, ExpiringView.CONTEXTS, SegmentLimits.MAX_INSTRUCTIONS,
-                List.of(new InstructionError(SegmentLimits.MAX_INSTRUCTIONS - 1, message))))
-                - eventBytes(SegmentJson.expiringPatched(segment, ExpiringView.CONTEXTS, SegmentLimits.MAX_INSTRUCTIONS, List.of()));
+        long entry = eventBytes(tree(ExpiringAnswer.patched(segment, ExpiringView.CONTEXTS, SegmentLimits.MAX_INSTRUCTIONS,
+                List.of(new InstructionError(SegmentLimits.MAX_INSTRUCTIONS - 1, message)))))
+                - eventBytes(tree(ExpiringAnswer.patched(segment, ExpiringView.CONTEXTS, SegmentLimits.MAX_INSTRUCTIONS, List.of())));
         assertTrue(entry - AnswerSize.of(message) <= SegmentLimits.MAX_ERROR_BYTES - SegmentLimits.MAX_MESSAGE_BYTES,
                 entry + " bytes for a message of " + AnswerSize.of(message));
     }

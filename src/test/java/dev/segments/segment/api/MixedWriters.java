@@ -321,7 +321,8 @@ final class MixedWriters {
             PartialOutcome outcome = store.update(key, stored -> SegmentPatches.expiringTargets(stored, parsed, edit),
                     PartialOutcome::revision).orElseThrow();
             return new Sent(id, false, false, body, 200,
-                    SegmentJson.expiringPatched(outcome.revision().segment(), ExpiringView.USERS, parsed.size(), outcome.errors()));
+                    AnswerSizeTest.tree(ExpiringAnswer.patched(outcome.revision().segment(), ExpiringView.USERS, parsed.size(),
+                            outcome.errors())));
         } catch (WriteConflict conflict) {
             return new Sent(id, segmentPatch, false, body, 409, JSON.createObjectNode().put("code", "optimistic_locking_error"));
         } catch (StoreUnavailable unavailable) {
