@@ -12,7 +12,6 @@ import dev.segments.web.Links;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
-import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
@@ -23,8 +22,9 @@ import java.util.List;
  * The answers of the expiring-targets views (LaunchDarkly's representation), written as JSON
  * bytes in one pass: a segment's 15,000 schedules go out one after another, with no tree of
  * nodes built first, and the part every item repeats (the segment it belongs to) is encoded
- * once per answer. The answer is whole before it is sent, with its length: the Lambda HTTP
- * adapter needs that (a streamed body of unknown length never completes through it).
+ * once per answer. The answer is whole before it is sent, with its length (a streamed body of
+ * unknown length never completes through the Lambda HTTP adapter), and goes to the response
+ * event through {@link dev.segments.web.WholeAnswers}.
  */
 final class ExpiringAnswer {
 
@@ -45,27 +45,24 @@ final class ExpiringAnswer {
     }
 
     /** GET of an expiring-targets view: every schedule it shows, in date then key order. */
-    static Buffer of(Segment segment, ExpiringView view) {
+    static ByteBuf of(Segment segment, ExpiringView view) {
         return new ExpiringAnswer(segment, view, null).body();
     }
 
     /** PATCH of an expiring-targets view: the schedules after the change, and how each instruction went. */
-    static Buffer patched(Segment segment, ExpiringView view, int total, List<InstructionError> errors) {
+    static ByteBuf patched(Segment segment, ExpiringView view, int total, List<InstructionError> errors) {
         return new ExpiringAnswer(segment, view, new Outcome(total, errors)).body();
     }
 
-    /**
-     * The answer in a buffer the response takes as it is (a byte array would be copied twice
-     * more on its way out), sized for about 240 bytes a schedule so that it rarely grows.
-     */
-    private Buffer body() {
+    /** The answer, in a buffer sized for about 240 bytes a schedule so that it rarely grows. */
+    private ByteBuf body() {
         ByteBuf bytes = Unpooled.buffer(512 + 256 * segment.schedules().size());
         try (OutputStream out = new ByteBufOutputStream(bytes)) {
             write(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Buffer.buffer(bytes);
+        return bytes;
     }
 
     private void write(OutputStream out) throws IOException {

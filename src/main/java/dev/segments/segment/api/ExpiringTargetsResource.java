@@ -13,14 +13,18 @@ import dev.segments.web.AppClock;
 import dev.segments.web.Caller;
 import dev.segments.web.Ids;
 import dev.segments.web.JsonBody;
-import io.vertx.core.buffer.Buffer;
+import dev.segments.web.WholeAnswers;
+import io.netty.buffer.ByteBuf;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -68,43 +72,47 @@ public class ExpiringTargetsResource {
     @GET
     @Path(USERS_PATH)
     @Operation(operationId = "getExpiringUserTargetsForSegment", summary = "Get expiring user targets for segment")
-    public Buffer getUserTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
-            @PathParam("segmentKey") String segmentKey) {
-        return get(SegmentLocator.key(projectKey, environmentKey, segmentKey), ExpiringView.USERS);
+    public Response getUserTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
+            @PathParam("segmentKey") String segmentKey, @Context HttpHeaders headers) {
+        return WholeAnswers.ok(get(SegmentLocator.key(projectKey, environmentKey, segmentKey), ExpiringView.USERS), headers);
     }
 
     @PATCH
     @Path(USERS_PATH)
     @Operation(operationId = "patchExpiringUserTargetsForSegment", summary = "Update expiring user targets for segment")
     @RequestBody(required = true, content = @Content(mediaType = JsonBody.SEMANTIC_PATCH, schema = @Schema(type = SchemaType.OBJECT)))
-    public Buffer patchUserTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
-            @PathParam("segmentKey") String segmentKey, @HeaderParam("Content-Type") String contentType, byte[] body) {
-        return patch(SegmentLocator.key(projectKey, environmentKey, segmentKey), ExpiringView.USERS, contentType, body);
+    public Response patchUserTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
+            @PathParam("segmentKey") String segmentKey, @HeaderParam("Content-Type") String contentType, @Context HttpHeaders headers,
+            byte[] body) {
+        return WholeAnswers.ok(patch(SegmentLocator.key(projectKey, environmentKey, segmentKey), ExpiringView.USERS, contentType, body),
+                headers);
     }
 
     @GET
     @Path(CONTEXTS_PATH)
     @Operation(operationId = "getExpiringTargetsForSegment", summary = "Get expiring targets for segment")
-    public Buffer getTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
-            @PathParam("segmentKey") String segmentKey) {
-        return get(SegmentLocator.key(projectKey, environmentKey, segmentKey), ExpiringView.CONTEXTS);
+    public Response getTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
+            @PathParam("segmentKey") String segmentKey, @Context HttpHeaders headers) {
+        return WholeAnswers.ok(get(SegmentLocator.key(projectKey, environmentKey, segmentKey), ExpiringView.CONTEXTS), headers);
     }
 
     @PATCH
     @Path(CONTEXTS_PATH)
     @Operation(operationId = "patchExpiringTargetsForSegment", summary = "Update expiring targets for segment")
     @RequestBody(required = true, content = @Content(mediaType = JsonBody.SEMANTIC_PATCH, schema = @Schema(type = SchemaType.OBJECT)))
-    public Buffer patchTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
-            @PathParam("segmentKey") String segmentKey, @HeaderParam("Content-Type") String contentType, byte[] body) {
-        return patch(SegmentLocator.key(projectKey, environmentKey, segmentKey), ExpiringView.CONTEXTS, contentType, body);
+    public Response patchTargets(@PathParam("projectKey") String projectKey, @PathParam("environmentKey") String environmentKey,
+            @PathParam("segmentKey") String segmentKey, @HeaderParam("Content-Type") String contentType, @Context HttpHeaders headers,
+            byte[] body) {
+        return WholeAnswers.ok(patch(SegmentLocator.key(projectKey, environmentKey, segmentKey), ExpiringView.CONTEXTS, contentType,
+                body), headers);
     }
 
-    private Buffer get(SegmentKey key, ExpiringView view) {
+    private ByteBuf get(SegmentKey key, ExpiringView view) {
         var stored = segments.find(key).orElseThrow(() -> locator.segmentNotFound(key));
         return ExpiringAnswer.of(Expiry.carryOut(stored, clock.millis()).segment(), view);
     }
 
-    private Buffer patch(SegmentKey key, ExpiringView view, String contentType, byte[] body) {
+    private ByteBuf patch(SegmentKey key, ExpiringView view, String contentType, byte[] body) {
         JsonNode json = JsonBody.semanticPatch(contentType, body);
         var instructions = Instructions.expiring(view, JsonBody.instructions(json, SegmentLimits.MAX_INSTRUCTIONS));
         Edit edit = new Edit(clock.millis(), caller.actor(), JsonBody.comment(json), ids);

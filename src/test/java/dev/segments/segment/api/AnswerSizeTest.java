@@ -14,7 +14,8 @@ import dev.segments.segment.SegmentLimits;
 import dev.segments.segment.SegmentPatches.InstructionError;
 import dev.segments.segment.TargetRef;
 import dev.segments.segment.TargetType;
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -49,9 +50,9 @@ class AnswerSizeTest {
     }
 
     /** An answer as the client reads it. */
-    static ObjectNode tree(Buffer answer) {
+    static ObjectNode tree(ByteBuf answer) {
         try {
-            return (ObjectNode) JSON.readTree(answer.getBytes());
+            return (ObjectNode) JSON.readTree(ByteBufUtil.getBytes(answer));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
