@@ -9,8 +9,10 @@ import java.util.Comparator;
 public record ExpiringTarget(String id, int version, long expirationDate, TargetRef target) {
 
     /** The order responses list schedules in: by date, then by key. */
-    public static final Comparator<ExpiringTarget> ORDER = Comparator.comparingLong(ExpiringTarget::expirationDate)
-            .thenComparing(ExpiringTarget::target, TargetRef.ORDER);
+    public static final Comparator<ExpiringTarget> ORDER = (a, b) -> {
+        int byDate = Long.compare(a.expirationDate, b.expirationDate);
+        return byDate != 0 ? byDate : TargetRef.ORDER.compare(a.target, b.target);
+    };
 
     public ExpiringTarget movedTo(long newDate) {
         return new ExpiringTarget(id, version + 1, newDate, target);

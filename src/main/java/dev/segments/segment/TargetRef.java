@@ -11,9 +11,15 @@ public record TargetRef(TargetType type, String contextKind, String key) {
 
     public static final String USER = "user";
 
-    public static final Comparator<TargetRef> ORDER = Comparator.comparing(TargetRef::key)
-            .thenComparing(TargetRef::contextKind)
-            .thenComparing(TargetRef::type);
+    /** By key, then kind, then list; written out, as answers sort up to 15,000 schedules with it. */
+    public static final Comparator<TargetRef> ORDER = (a, b) -> {
+        int byKey = a.key.compareTo(b.key);
+        if (byKey != 0) {
+            return byKey;
+        }
+        int byKind = a.contextKind.compareTo(b.contextKind);
+        return byKind != 0 ? byKind : a.type.compareTo(b.type);
+    };
 
     public TargetRef {
         Objects.requireNonNull(type);

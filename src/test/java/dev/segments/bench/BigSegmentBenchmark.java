@@ -12,7 +12,6 @@ import dev.segments.testing.SweeperOff;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -224,20 +223,11 @@ class BigSegmentBenchmark {
     }
 
     private static URI uri(String path) {
-        return URI.create(RestAssured.baseURI + ":" + RestAssured.port + path);
+        return PerformanceBenchmark.uri(path);
     }
 
     private static String send(HttpRequest.Builder request) {
-        try {
-            HttpResponse<String> response = HTTP.send(request.header("Authorization", Api.ADMIN).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new AssertionError("status " + response.statusCode() + ": " + response.body());
-            }
-            return response.body();
-        } catch (java.io.IOException | InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
+        return PerformanceBenchmark.send(request);
     }
 
     private static double median(Runnable call) {

@@ -219,11 +219,11 @@ class PerformanceBenchmark {
      */
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private static URI uri(String path) {
+    static URI uri(String path) {
         return URI.create(RestAssured.baseURI + ":" + RestAssured.port + path);
     }
 
-    private static String send(HttpRequest.Builder request) {
+    static String send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = HTTP.send(request.header("Authorization", Api.ADMIN).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -12,8 +12,9 @@ import dev.segments.segment.ExpiringTarget;
 import dev.segments.segment.Segment;
 import dev.segments.segment.SegmentKey;
 import dev.segments.segment.TargetRef;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,14 +127,45 @@ final class HeadItem {
 
     /** The segment a live head describes, with its targets from {@code buckets}. */
     static Segment segment(Map<String, AttributeValue> head, List<Bucket> buckets) {
-        int size = buckets.stream().mapToInt(bucket -> bucket.targets().size()).sum();
-        Set<TargetRef> targets = new HashSet<>(size * 4 / 3 + 1);
-        Map<TargetRef, ExpiringTarget> schedules = new HashMap<>(size * 4 / 3 + 1);
-        for (Bucket bucket : buckets) {
-            targets.addAll(bucket.targets());
-            schedules.putAll(bucket.schedules());
-        }
         return new Segment(keyOf(head), string(head, "name"), string(head, "description"), stringList(head, "tags"),
-                number(head, "creationDate"), number(head, "lastModifiedDate"), version(head), targets, schedules);
+                number(head, "creationDate"), number(head, "lastModifiedDate"), version(head), targets(buckets), schedules(buckets));
+    }
+
+    // The buckets hold disjoint parts of one segment; these views let the segment copy them once.
+
+    private static Set<TargetRef> targets(List<Bucket> buckets) {
+        int size = buckets.stream().mapToInt(bucket -> bucket.targets().size()).sum();
+        return new AbstractSet<>() {
+            @Override
+            public Iterator<TargetRef> iterator() {
+                return buckets.stream().flatMap(bucket -> bucket.targets().stream()).iterator();
+            }
+
+            @Override
+            public int size() {
+                return size;
+            }
+        };
+    }
+
+    private static Map<TargetRef, ExpiringTarget> schedules(List<Bucket> buckets) {
+        int size = buckets.stream().mapToInt(bucket -> bucket.schedules().size()).sum();
+        Set<Map.Entry<TargetRef, ExpiringTarget>> entries = new AbstractSet<>() {
+            @Override
+            public Iterator<Map.Entry<TargetRef, ExpiringTarget>> iterator() {
+                return buckets.stream().flatMap(bucket -> bucket.schedules().entrySet().stream()).iterator();
+            }
+
+            @Override
+            public int size() {
+                return size;
+            }
+        };
+        return new AbstractMap<>() {
+            @Override
+            public Set<Map.Entry<TargetRef, ExpiringTarget>> entrySet() {
+                return entries;
+            }
+        };
     }
 }
