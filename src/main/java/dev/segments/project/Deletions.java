@@ -2,6 +2,7 @@ package dev.segments.project;
 
 import dev.segments.ops.Deadlines;
 import dev.segments.segment.Actor;
+import dev.segments.segment.store.SegmentStore;
 import dev.segments.segment.store.WriteConflict;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -22,11 +23,13 @@ public class Deletions {
     private final ProjectStore projects;
     private final DeletedEnvironments deleted;
     private final Deadlines deadlines;
+    private final SegmentStore segments;
 
-    Deletions(ProjectStore projects, DeletedEnvironments deleted, Deadlines deadlines) {
+    Deletions(ProjectStore projects, DeletedEnvironments deleted, Deadlines deadlines, SegmentStore segments) {
         this.projects = projects;
         this.deleted = deleted;
         this.deadlines = deadlines;
+        this.segments = segments;
     }
 
     /** False if there is no such environment. */
@@ -37,7 +40,11 @@ public class Deletions {
             return false;
         }
         deleted.add(List.of(DeletedEnvironment.of(project.get(), environment.get(), false, now, actor)));
-        projects.removeEnvironment(projectKey, environmentKey, environment.get().id());
+        try {
+            projects.removeEnvironment(projectKey, environmentKey, environment.get().id());
+        } finally {
+            segments.environmentsDeleted();
+        }
         return true;
     }
 
@@ -50,8 +57,12 @@ public class Deletions {
             }
             deleted.add(project.get().environments().stream()
                     .map(environment -> DeletedEnvironment.of(project.get(), environment, true, now, actor)).toList());
-            if (projects.delete(project.get())) {
-                return true;
+            try {
+                if (projects.delete(project.get())) {
+                    return true;
+                }
+            } finally {
+                segments.environmentsDeleted();
             }
             deadlines.current().pause(attempt);
         }

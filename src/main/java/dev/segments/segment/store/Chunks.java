@@ -73,15 +73,17 @@ final class Chunks {
     /**
      * How a segment's targets are laid out for one commit: the bucket count, the targets
      * encoded inline (null when in chunks), the chunk ids the head will name (none when
-     * inline), the chunk items to write first and their ids.
+     * inline), the chunk items to write first and their ids, and the buckets decoded (one per
+     * chunk id, or the inline one).
      */
-    record Plan(int bucketCount, String inline, List<String> chunkIds, List<WriteRequest> writes, List<String> written) {
+    record Plan(int bucketCount, String inline, List<String> chunkIds, List<WriteRequest> writes, List<String> written,
+            List<Bucket> buckets) {
     }
 
     /** A new segment: its targets inline in its head. */
     static Plan inline(Segment segment) {
-        return new Plan(1, SegmentCodec.encode(new ArrayList<>(segment.targets()), segment.schedules()), List.of(), List.of(),
-                List.of());
+        Encoded encoded = encode(segment, 1, List.of());
+        return new Plan(1, encoded.data().get(0), List.of(), List.of(), List.of(), encoded.buckets());
     }
 
     /**
@@ -101,7 +103,7 @@ final class Chunks {
             }
         }
         if (bucketCount == 1) {
-            return new Plan(1, encoded.data().get(0), List.of(), List.of(), List.of());
+            return new Plan(1, encoded.data().get(0), List.of(), List.of(), List.of(), encoded.buckets());
         }
         SegmentKey key = segment.key();
         List<WriteRequest> writes = new ArrayList<>();
@@ -124,7 +126,7 @@ final class Chunks {
             // Only a head that this commit writes can refer to the new id, so caching it now is safe.
             cache.put(id, encoded.buckets().get(i));
         }
-        return new Plan(bucketCount, null, chunkIds, writes, written);
+        return new Plan(bucketCount, null, chunkIds, writes, written, encoded.buckets());
     }
 
     /**

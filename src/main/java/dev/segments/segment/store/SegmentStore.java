@@ -68,6 +68,8 @@ public class SegmentStore {
     private final Chunks chunks;
     private final AuditEntries entries;
     private final Commits commits;
+    private final AppClock clock;
+    private final KeptHeads kept = new KeptHeads();
 
     public SegmentStore(Table table, @ConfigProperty(name = AuditEntry.RETENTION_DAYS) int retentionDays, AppClock clock,
             Deadlines deadlines) {
@@ -75,6 +77,7 @@ public class SegmentStore {
         this.table = table.name();
         this.retentionSeconds = retentionDays * 86_400L;
         this.deadlines = deadlines;
+        this.clock = clock;
         this.scope = new EnvironmentScope(db, this.table);
         this.chunks = new Chunks(db, this.table, clock);
         this.entries = new AuditEntries(db, this.table, retentionSeconds);
@@ -97,7 +100,15 @@ public class SegmentStore {
 
     public Optional<Segment> find(SegmentKey key) {
         Deadline deadline = deadlines.current();
-        return deadline.bind(() -> load(key, deadline).map(Stored::segment));
+        return deadline.bind(() -> loadAndKeep(key, deadline).map(Stored::segment));
+    }
+
+    /**
+     * Forgets every segment kept for writes ({@link KeptHeads}): an environment or project of
+     * this instance's was deleted, and their segments must answer 404 here at once.
+     */
+    public void environmentsDeleted() {
+        kept.forgetAll();
     }
 
     /**
@@ -170,6 +181,7 @@ public class SegmentStore {
         SegmentKey key = segment.key();
         String what = "the creation of segment \"" + key.key() + "\"";
         Deadline deadline = deadlines.current();
+        kept.forget(key);
         return deadline.bind(() -> {
             Commits.HeadWrite write;
             try {
@@ -223,6 +235,7 @@ public class SegmentStore {
     boolean tombstone(SegmentKey key, HeadRead read, LongFunction<Change> deletionOf) {
         String what = "the deletion of segment \"" + key.key() + "\"";
         Deadline deadline = deadlines.current();
+        kept.forget(key);
         return deadline.bind(() -> {
             int lost = 0;
             for (int attempt = 1; attempt <= MAX_ATTEMPTS && deadline.allows(Deadline.WRITE_RESERVE); attempt++) {
@@ -256,7 +269,10 @@ public class SegmentStore {
     /**
      * Applies {@code mutation} to the stored segment and commits the revision it yields, if that
      * changed anything. On a lost race it reads again and re-applies, with jittered backoff.
-     * Empty if the segment does not exist.
+     * Empty if the segment does not exist. The first attempt starts from the segment this
+     * instance kept ({@link KeptHeads}) when there is one fresh enough, and reads only if that
+     * write's condition fails, or if the answer would otherwise come from the kept segment
+     * alone (nothing to write, or a refusal).
      */
     public <T, X extends Exception> Optional<T> update(SegmentKey key, Mutation<T, X> mutation,
             Function<T, Revision> revisionOf) throws X {
@@ -265,19 +281,41 @@ public class SegmentStore {
             String what = "this change to segment \"" + key.key() + "\"";
             int lost = 0;
             for (int attempt = 1; attempt <= MAX_ATTEMPTS && deadline.allows(Deadline.WRITE_RESERVE); attempt++) {
-                Optional<Stored> loaded;
+                Optional<KeptHeads.Kept> reused = attempt == 1 ? kept.fresh(key, clock.millis()) : Optional.empty();
+                KeptHeads.Kept from;
+                if (reused.isPresent()) {
+                    from = reused.get();
+                } else {
+                    long checkedAt = clock.millis();
+                    Optional<Stored> loaded;
+                    try {
+                        // Every earlier attempt is known to have been rejected, so nothing of this request is stored.
+                        loaded = loadAndKeep(key, deadline);
+                    } catch (SdkException | StoreUnavailable e) {
+                        throw StoreUnavailable.nothingChanged(what);
+                    }
+                    if (loaded.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    from = new KeptHeads.Kept(loaded.get(), checkedAt);
+                }
+                T result;
                 try {
-                    // Every earlier attempt is known to have been rejected, so nothing of this request is stored.
-                    loaded = load(key, deadline);
-                } catch (SdkException | StoreUnavailable e) {
-                    throw StoreUnavailable.nothingChanged(what);
+                    result = mutation.apply(from.stored().segment());
+                } catch (Exception refused) {
+                    if (reused.isPresent()) {
+                        continue; // refused by the kept segment: read it as it is, and apply again
+                    }
+                    throw refused;
                 }
-                if (loaded.isEmpty()) {
-                    return Optional.empty();
-                }
-                T result = mutation.apply(loaded.get().segment());
                 Revision revision = revisionOf.apply(result);
-                if (!revision.changed() || commit(loaded.get(), revision, what, deadline) == Commits.Outcome.APPLIED) {
+                if (!revision.changed()) {
+                    if (reused.isPresent()) {
+                        continue; // nothing to write, so nothing checks the kept segment: read it
+                    }
+                    return Optional.of(result);
+                }
+                if (commit(from, revision, what, deadline) == Commits.Outcome.APPLIED) {
                     return Optional.of(result);
                 }
                 lost++;
@@ -294,6 +332,15 @@ public class SegmentStore {
         return HeadItem.isLive(head) ? Optional.of(stored(head, deadline)) : Optional.empty();
     }
 
+    /** {@link #load}, keeping what it finds for a write that may follow. */
+    private Optional<Stored> loadAndKeep(SegmentKey key, Deadline deadline) {
+        long checkedAt = clock.millis();
+        kept.forget(key);
+        Optional<Stored> loaded = load(key, deadline);
+        loaded.ifPresent(stored -> kept.keep(key, stored, checkedAt));
+        return loaded;
+    }
+
     private Stored stored(Map<String, AttributeValue> head, Deadline deadline) {
         List<String> chunkIds = HeadItem.chunkIds(head);
         List<Bucket> buckets = chunkIds.isEmpty() ? List.of(SegmentCodec.decode(HeadItem.inlineData(head)))
@@ -306,7 +353,8 @@ public class SegmentStore {
      * Retires only chunks no head can refer to: those the new head superseded, or, if it was
      * rejected, those it wrote, unless the head read back refers to them.
      */
-    private Commits.Outcome commit(Stored stored, Revision revision, String what, Deadline deadline) {
+    private Commits.Outcome commit(KeptHeads.Kept from, Revision revision, String what, Deadline deadline) {
+        Stored stored = from.stored();
         Segment segment = revision.segment();
         SegmentKey key = segment.key();
         Chunks.Plan plan = chunks.plan(segment, stored.chunkIds(), stored.buckets());
@@ -317,6 +365,7 @@ public class SegmentStore {
         HeadSize.require(head, key);
         List<WriteRequest> writes = new ArrayList<>(plan.writes());
         writes.addAll(entries.copies(stored.latest()));
+        kept.forget(key);
         try {
             Batches.writeAll(db, table, writes, deadline);
         } catch (SdkException | StoreUnavailable e) {
@@ -324,6 +373,10 @@ public class SegmentStore {
         }
         Commits.Resolved resolved = commits.write(commits.onto(head, stored.segment().version(), stored.incarnation(), latest.get(0), what),
                 deadline);
+        if (resolved.outcome() == Commits.Outcome.APPLIED) {
+            // The environment was checked when the segment this commit started from was read, not since.
+            kept.keep(key, new Stored(segment, stored.incarnation(), plan.chunkIds(), plan.buckets(), latest), from.checkedAt());
+        }
         List<String> retired = new ArrayList<>(resolved.outcome() == Commits.Outcome.APPLIED ? stored.chunkIds() : plan.written());
         if (resolved.outcome() == Commits.Outcome.APPLIED) {
             retired.removeAll(plan.chunkIds());

@@ -22,10 +22,13 @@ import dev.segments.segment.TargetType;
 import dev.segments.testing.Api.Fixture;
 import dev.segments.testing.Api;
 import dev.segments.testing.Dynalite;
+import dev.segments.web.AppClock;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +52,9 @@ class BigSegmentTest {
 
     @Inject
     LocalSweeper sweeper;
+
+    @Inject
+    AppClock clock;
 
     /** Counts the requests {@code call} makes, with the in-process sweeper paused so that only they count. */
     Map<String, Long> requestsOf(Runnable call) {
@@ -104,7 +110,8 @@ class BigSegmentTest {
         Map<String, Long> bytes = RequestCounter.since(bytesBefore, RequestCounter.bytes());
         System.out.println("PATCH of 1 user on a 15,000-user segment: requests " + requests + ", request bytes " + bytes);
 
-        assertEquals(1L, requests.get("BatchGetItem"), "one read, of the head with its project: this instance holds every chunk");
+        assertTrue(requests.getOrDefault("BatchGetItem", 0L) <= 1,
+                "at most one read, of the head with its project (none if the instance kept the segment): it holds every chunk");
         assertEquals(1L, requests.get("BatchWriteItem"), "one batch: the one chunk that changed, and the previous change's audit entry");
         assertEquals(1L, requests.get("PutItem"), "one conditional write of the head");
         long written = bytes.get("BatchWriteItem") + bytes.get("PutItem");
@@ -117,9 +124,16 @@ class BigSegmentTest {
     @Test
     void aPatchOnASmallSegmentCostsOneReadOneEntryCopyAndOneWrite() {
         Fixture f = segmentWithUsers("u0", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9");
-        Map<String, Long> requests = requestsOf(() -> admin().contentType(Api.SEMANTIC_PATCH)
-                .body(Map.of("instructions", List.of(Api.add("u3", System.currentTimeMillis() + 86_400_000L))))
-                .patch(f.expiringPath()).then().statusCode(200).body("errors", empty()));
+        // Past the time a kept segment is trusted (a warm PATCH: KeptHeadsTest).
+        clock.use(Clock.offset(Clock.systemUTC(), Duration.ofMillis(KeptHeads.TRUST_MILLIS + 1)));
+        Map<String, Long> requests;
+        try {
+            requests = requestsOf(() -> admin().contentType(Api.SEMANTIC_PATCH)
+                    .body(Map.of("instructions", List.of(Api.add("u3", System.currentTimeMillis() + 86_400_000L))))
+                    .patch(f.expiringPath()).then().statusCode(200).body("errors", empty()));
+        } finally {
+            clock.use(Clock.systemUTC());
+        }
         System.out.println("PATCH of 1 user on a 10-user segment: requests " + requests);
         // The read (the head with its project, whose environment it must belong to), the previous commit's audit
         // entry copied out of the head, the conditional write.

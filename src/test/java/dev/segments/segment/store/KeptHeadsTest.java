@@ -1,0 +1,127 @@
+package dev.segments.segment.store;
+
+import static dev.segments.testing.Api.add;
+import static dev.segments.testing.Api.admin;
+import static dev.segments.testing.Api.patchExpiring;
+import static dev.segments.testing.Api.segmentWithUsers;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.segments.dynamo.RequestCounter;
+import dev.segments.dynamo.Table;
+import dev.segments.expiry.LocalSweeper;
+import dev.segments.ops.Deadlines;
+import dev.segments.segment.Actor;
+import dev.segments.segment.Edit;
+import dev.segments.segment.ExpiringTargetInstruction;
+import dev.segments.segment.SegmentKey;
+import dev.segments.segment.SegmentPatches;
+import dev.segments.segment.SegmentPatches.PartialOutcome;
+import dev.segments.segment.TargetRef;
+import dev.segments.segment.TargetType;
+import dev.segments.testing.Api;
+import dev.segments.testing.Api.Fixture;
+import dev.segments.testing.Dynalite;
+import dev.segments.web.AppClock;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A write starts from the segment the instance kept ({@link KeptHeads}) and reads only when it
+ * must: a warm PATCH is the entry copy and the conditional PutItem; a kept segment another
+ * instance moved on fails the condition and the PATCH applies to the segment as it is; a kept
+ * segment too old, or one whose environment this instance deleted, is read again. The clock is
+ * fixed so that "within {@link KeptHeads#TRUST_MILLIS}" does not depend on the machine's speed.
+ */
+@QuarkusTest
+@QuarkusTestResource(Dynalite.class)
+class KeptHeadsTest {
+
+    static final long NOW = System.currentTimeMillis();
+    static final long FUTURE = NOW + 86_400_000L;
+
+    @Inject
+    AppClock clock;
+
+    @Inject
+    LocalSweeper sweeper;
+
+    @Inject
+    Table table;
+
+    @Inject
+    Deadlines deadlines;
+
+    @AfterEach
+    void realTime() {
+        clock.use(Clock.systemUTC());
+    }
+
+    void at(long millis) {
+        clock.use(Clock.fixed(Instant.ofEpochMilli(millis), ZoneOffset.UTC));
+    }
+
+    /** The requests {@code call} makes, without the sweeper's (paused; a sweep under way may still query its index). */
+    Map<String, Long> requestsOf(Runnable call) {
+        sweeper.stop();
+        try {
+            Map<String, Long> before = RequestCounter.requests();
+            call.run();
+            Map<String, Long> requests = RequestCounter.since(before, RequestCounter.requests());
+            requests.remove("Query");
+            return requests;
+        } finally {
+            sweeper.start();
+        }
+    }
+
+    @Test
+    void aWarmPatchWritesWithoutReadingAndAColdOneReads() {
+        at(NOW);
+        Fixture f = segmentWithUsers("u0", "u1", "u2");
+        Map<String, Long> warm = requestsOf(() -> patchExpiring(f, add("u1", FUTURE)).then().statusCode(200).body("errors", empty()));
+        assertEquals(Map.of("BatchWriteItem", 1L, "PutItem", 1L), warm, "the previous commit's entry copied out, the conditional write");
+
+        at(NOW + KeptHeads.TRUST_MILLIS + 1);
+        Map<String, Long> cold = requestsOf(() -> patchExpiring(f, add("u2", FUTURE)).then().statusCode(200).body("errors", empty()));
+        assertEquals(Map.of("BatchGetItem", 1L, "BatchWriteItem", 1L, "PutItem", 1L), cold, "the environment checked again");
+    }
+
+    @Test
+    void whatAnotherInstanceWroteIsReadWhenTheKeptSegmentFailsOrRefuses() {
+        at(NOW);
+        Fixture f = segmentWithUsers("u0");
+        SegmentKey key = new SegmentKey(f.project(), f.environment(), f.segment());
+        SegmentStore other = new SegmentStore(table, 90, clock, deadlines);
+        Edit edit = new Edit(NOW, new Actor("other", "other"), null, () -> "0123456789abcdef01234567");
+        // Another instance schedules u0: this instance's kept segment (from the create's PATCH) is now behind.
+        other.update(key, stored -> SegmentPatches.expiringTargets(stored,
+                List.of(new ExpiringTargetInstruction.Add(new TargetRef(TargetType.INCLUDED, "user", "u0"), FUTURE)), edit),
+                PartialOutcome::revision).orElseThrow();
+
+        // Scheduling u0 again with the same date changes nothing: answered from the segment as it is, u0's schedule in it.
+        patchExpiring(f, add("u0", FUTURE)).then().statusCode(200).body("errors", empty()).body("items.size()", equalTo(1));
+        // Moving it at the segment's version 3 (create, users, the other's schedule) is refused by the kept
+        // segment (version 2), then applies to the segment as read.
+        patchExpiring(f, Api.update("u0", FUTURE + 1000, 3)).then().statusCode(200).body("errors", empty())
+                .body("items[0]._version", equalTo(2)).body("items[0].expirationDate", equalTo(FUTURE + 1000));
+        assertEquals(4L, other.find(key).orElseThrow().version());
+    }
+
+    @Test
+    void aSegmentOfAnEnvironmentThisInstanceDeletedAnswers404AtOnce() {
+        at(NOW);
+        Fixture f = segmentWithUsers("u0");
+        admin().delete("/api/v2/projects/" + f.project() + "/environments/" + f.environment()).then().statusCode(204);
+        patchExpiring(f, add("u0", FUTURE)).then().statusCode(404);
+    }
+}
