@@ -8,7 +8,6 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.segments.dynamo.RequestCounter;
 import dev.segments.dynamo.Table;
 import dev.segments.expiry.LocalSweeper;
 import dev.segments.ops.Deadlines;
@@ -70,18 +69,8 @@ class KeptHeadsTest {
         clock.use(Clock.fixed(Instant.ofEpochMilli(millis), ZoneOffset.UTC));
     }
 
-    /** The requests {@code call} makes, without the sweeper's (paused; a sweep under way may still query its index). */
     Map<String, Long> requestsOf(Runnable call) {
-        sweeper.stop();
-        try {
-            Map<String, Long> before = RequestCounter.requests();
-            call.run();
-            Map<String, Long> requests = RequestCounter.since(before, RequestCounter.requests());
-            requests.remove("Query");
-            return requests;
-        } finally {
-            sweeper.start();
-        }
+        return BigSegmentTest.requestsOf(sweeper, call);
     }
 
     @Test
