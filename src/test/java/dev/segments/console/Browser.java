@@ -9,11 +9,16 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TimeoutException;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -29,8 +34,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 final class Browser implements AutoCloseable {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    /** Debian's, unless -Dconsole.chromium and -Dconsole.chromedriver name others. */
+    static final Path CHROMIUM = Path.of(System.getProperty("console.chromium", "/usr/bin/chromium"));
+    static final Path CHROMEDRIVER = Path.of(System.getProperty("console.chromedriver", "/usr/bin/chromedriver"));
     /** UTC+05:30 all year: a local time never equals the UTC one. */
     static final String ZONE = "Asia/Kolkata";
     /** How long the browser may take to show what a step waits for; generous, as these machines are shared. */
@@ -43,8 +49,8 @@ final class Browser implements AutoCloseable {
     Browser(String base) {
         for (Path binary : List.of(CHROMIUM, CHROMEDRIVER)) {
             if (!Files.isExecutable(binary)) {
-                throw new IllegalStateException(binary + " is missing: the console's browser tests need Debian's Chromium."
-                        + " Install it with: apt-get install -y chromium chromium-driver");
+                throw new IllegalStateException(binary + " is missing: the console's browser tests need Chromium and its driver."
+                        + " Install Debian's with: bash scripts/install-chromium.sh (apt-get install -y chromium chromium-driver)");
             }
         }
         this.base = base;
@@ -59,6 +65,10 @@ final class Browser implements AutoCloseable {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
                 "--disable-extensions", "--disable-default-apps", "--lang=en-US", "--window-size=1440,1000",
                 "--user-data-dir=" + profile);
+        // The page's own errors, to show beside a failed wait.
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().withEnvironment(Map.of("TZ", ZONE)).build();
         driver = new ChromeDriver(service, options);
@@ -75,9 +85,11 @@ final class Browser implements AutoCloseable {
             // The page redraws what it shows, so an element found a moment ago may be gone: look again.
             return new WebDriverWait(driver, PATIENCE, Duration.ofMillis(50)).withMessage(what)
                     .ignoring(StaleElementReferenceException.class).until(condition);
-        } catch (RuntimeException e) {
+        } catch (TimeoutException e) {
             screenshot(Path.of("target", "console-screenshots"), "failed-" + what.replaceAll("[^A-Za-z0-9]+", "-"));
-            throw e;
+            String console = driver.manage().logs().get(LogType.BROWSER).getAll().stream().map(Object::toString)
+                    .collect(Collectors.joining("\n"));
+            throw new TimeoutException(e.getMessage() + "\nThe page's console:\n" + console, e);
         }
     }
 

@@ -16,6 +16,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -327,6 +329,10 @@ class ConsoleBrowserTest {
         browser.driver.findElement(By.id("token")).sendKeys(token("product-manager", "writer"));
         browser.driver.findElement(By.id("sign-in")).click();
         browser.awaitVisible(By.id("sign-out"));
+        WebElement search = browser.awaitVisible(By.id("list-search"));
+        search.sendKeys("Demo shop");
+        browser.awaitText(By.cssSelector(".list .status"), "Showing 1–1 of 1");
+        browser.screenshot(SHOTS, "console-projects");
         browser.open("/#/projects/" + project + "/environments/production");
         browser.awaitText(By.cssSelector(".list .status"), "Showing 1–3 of 3");
         browser.screenshot(SHOTS, "console-segments");
@@ -421,7 +427,46 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    void signingInKeepsTheTokenInThisTabOnlyAndSigningOutForgetsIt() {
+    void navigatingFromProjectsToEnvironmentsToSegmentsWithSearchAndPages() {
+        String project = Api.unique("nav");
+        String name = "Navigation " + project;
+        admin().contentType(ContentType.JSON).body(Map.of("key", project, "name", name, "environments", List.of(
+                Map.of("key", "production", "name", "Production", "color", "417505"),
+                Map.of("key", "staging", "name", "Staging", "color", "F5A623")))).post("/api/v2/projects").then().statusCode(201);
+        for (int i = 0; i < 25; i++) {
+            admin().contentType(ContentType.JSON).body(Map.of("key", String.format("seg-%02d", i), "name", i == 17 ? "Special offer" : "Segment " + i))
+                    .post("/api/v2/segments/" + project + "/staging").then().statusCode(201);
+        }
+        signIn(token("console-navigator", "reader"));
+        browser.awaitVisible(By.id("list-search")).sendKeys(name);
+        browser.awaitText(By.cssSelector(".list .status"), "Showing 1–1 of 1");
+        browser.driver.findElement(By.cssSelector("a.project-link")).click();
+
+        browser.awaitText(By.cssSelector(".list h1"), "Environments of " + name);
+        browser.awaitText(By.cssSelector(".list .status"), "Showing 1–2 of 2");
+        browser.driver.findElements(By.cssSelector("a.environment-link")).stream().filter(a -> a.getText().equals("Staging")).findFirst()
+                .orElseThrow().click();
+
+        browser.awaitText(By.cssSelector(".list .status"), "Showing 1–20 of 25");
+        assertEquals(20, browser.driver.findElements(By.cssSelector("a.segment-link")).size());
+        browser.driver.findElement(By.cssSelector(".pager .page-next")).click();
+        browser.awaitText(By.cssSelector(".list .status"), "Showing 21–25 of 25");
+        browser.driver.findElement(By.id("list-search")).sendKeys("special");
+        browser.awaitText(By.cssSelector(".list .status"), "Showing 1–1 of 1");
+        browser.driver.findElement(By.cssSelector("a.segment-link")).click();
+        browser.awaitText(By.id("segment-name"), "Special offer");
+        assertTrue(browser.driver.getCurrentUrl().endsWith("/environments/staging/segments/seg-17"), browser.driver.getCurrentUrl());
+        assertEquals(List.of("Projects", name, "Staging", "Special offer"),
+                browser.driver.findElements(By.cssSelector("#crumbs a, #crumbs span[aria-current]")).stream().map(WebElement::getText).toList());
+
+        // Back in the browser's history: the search is kept in the address.
+        browser.driver.navigate().back();
+        browser.awaitText(By.cssSelector(".list .status"), "Showing 1–1 of 1");
+        assertEquals("special", browser.driver.findElement(By.id("list-search")).getDomProperty("value"));
+    }
+
+    @Test
+    void signingInKeepsTheTokenInThisTabOnlyAndSigningOutForgetsIt() throws IOException {
         String token = token("console-reader", "reader");
         browser.open("/");
         browser.script("sessionStorage.clear();");
@@ -451,8 +496,11 @@ class ConsoleBrowserTest {
         browser.awaitVisible(By.id("token"));
         browser.awaitText(By.id("notice"), "Signed out");
         assertNull(browser.script("return sessionStorage.getItem('segment-targets.token');"), "signing out forgets the token");
-        for (String entry : (List<String>) browser.script("return performance.getEntriesByType('resource').map(e => e.name);")) {
-            assertFalse(entry.contains(token.substring(4)), "a request carried the token in its address: " + entry);
+        for (Object entry : (List<?>) browser.script("return performance.getEntriesByType('resource').map(e => e.name);")) {
+            assertFalse(entry.toString().contains(token.substring(4)), "a request carried the token in its address: " + entry);
         }
+        String logs = Files.readString(Path.of("target", "service-test.log")) + Files.readString(Path.of("target", "metrics-test.log"));
+        assertTrue(logs.contains("GET /api/v2/caller-identity"), "the console's requests are in the request lines searched");
+        assertFalse(logs.contains(token.substring(4)), "the token reached the service's log");
     }
 }

@@ -56,7 +56,7 @@ class ConsoleResourcesTest {
         List<String> files = consoleFiles();
         assertFalse(files.isEmpty());
         for (String path : files) {
-            String type = path.endsWith(".js") ? "text/javascript" : path.endsWith(".css") ? "text/css" : "";
+            String type = path.endsWith(".js") ? "text/javascript" : path.endsWith(".css") ? "text/css" : path.endsWith(".svg") ? "image/svg+xml" : "";
             given().get(path).then().statusCode(200).contentType(startsWith(type))
                     .header("Content-Security-Policy", equalTo(POLICY)).header("X-Content-Type-Options", equalTo("nosniff"));
         }

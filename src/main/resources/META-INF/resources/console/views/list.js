@@ -43,7 +43,12 @@ export function pagedList(context, {title, searchLabel, search, onSearch, path, 
       return;
     }
     const items = page.items || [];
-    replace(body, items.map(row));
+    try {
+      replace(body, items.map(row));
+    } catch (e) {
+      replace(status, h('span', {className: 'error'}, 'The console could not show this answer: ' + e.message));
+      return;
+    }
     const links = page._links || {};
     const offset = Number(new URLSearchParams((links.self && links.self.href || '').split('?')[1] || '').get('offset') || 0);
     replace(status, items.length === 0 ? empty

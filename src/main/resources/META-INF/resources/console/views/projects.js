@@ -1,6 +1,5 @@
-import {h} from '../dom.js';
+import {h, keyText} from '../dom.js';
 import {withQuery} from '../api.js';
-import {keyText} from '../dom.js';
 import {pagedList, tags} from './list.js';
 
 export function projects(context) {
@@ -13,12 +12,16 @@ export function projects(context) {
     path: q => withQuery('/api/v2/projects', {limit: 20, expand: 'environments', filter: q ? 'query:' + q.replaceAll(',', ' ') : ''}),
     head: ['Project', 'Key', 'Environments', 'Tags'],
     empty: search ? 'No project matches.' : 'There are no projects yet. Create one with POST /api/v2/projects.',
-    row: project => h('tr', {},
-      h('td', {}, h('a', {route: '/projects/' + encodeURIComponent(project.key), className: 'project-link'}, h('bdi', {}, project.name))),
-      h('td', {}, keyText(project.key)),
-      h('td', {}, (project.environments || []).length === 0 ? '–' : (project.environments || []).map((environment, i) => [i > 0 ? ', ' : null,
-        h('a', {route: '/projects/' + encodeURIComponent(project.key) + '/environments/' + encodeURIComponent(environment.key)},
-          h('bdi', {}, environment.name))])),
-      h('td', {}, tags(project.tags))),
+    row: project => {
+      // With expand=environments each project carries its environments as a collection.
+      const environments = project.environments && project.environments.items || [];
+      return h('tr', {},
+        h('td', {}, h('a', {route: '/projects/' + encodeURIComponent(project.key), className: 'project-link'}, h('bdi', {}, project.name))),
+        h('td', {}, keyText(project.key)),
+        h('td', {}, environments.length === 0 ? '–' : environments.map((environment, i) => [i > 0 ? ', ' : null,
+          h('a', {route: '/projects/' + encodeURIComponent(project.key) + '/environments/' + encodeURIComponent(environment.key)},
+            h('bdi', {}, environment.name))])),
+        h('td', {}, tags(project.tags)));
+    },
   });
 }
