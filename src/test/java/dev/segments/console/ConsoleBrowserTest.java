@@ -294,7 +294,7 @@ class ConsoleBrowserTest {
      */
     @Test
     void screenshotsOfTheMainPages() {
-        String project = Api.unique("demo");
+        String project = "demo-shop";
         admin().contentType(ContentType.JSON).body(Map.of("key", project, "name", "Demo shop", "tags", List.of("web"), "environments", List.of(
                 Map.of("key", "production", "name", "Production", "color", "417505"),
                 Map.of("key", "staging", "name", "Staging", "color", "F5A623")))).post("/api/v2/projects").then().statusCode(201);
