@@ -98,7 +98,7 @@ class DeletionApiTest {
         Map<String, Object> deletion = log.stream().filter(DeletionApiTest::isDeletion).findFirst().orElseThrow();
         assertTrue(deletion.get("description").toString().contains("Deleted along with environment \"" + f.environment() + "\""),
                 deletion.get("description").toString());
-        assertEquals(Map.of("name", "bootstrap admin"), deletion.get("token"));
+        assertEquals(Map.of("_id", "bootstrap", "name", "bootstrap admin"), deletion.get("token"));
         // The new segment is untouched by the cleanup of its predecessor.
         admin().get(f.segmentPath()).then().statusCode(200).body("included", equalTo(List.of("u2"))).body("version", equalTo(2));
         assertEquals(6, log.size(), "the old segment's creation, patch, schedule and deletion; the new one's creation and patch: "

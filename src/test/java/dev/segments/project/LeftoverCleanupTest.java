@@ -207,7 +207,7 @@ class LeftoverCleanupTest {
                 .extract().jsonPath().getList("items");
         assertEquals(List.of("created the segment", "deleted the segment", "updated the segment", "created the segment"),
                 log.stream().map(e -> e.get("titleVerb")).toList());
-        assertEquals(Map.of("name", "env-janitor"), log.get(1).get("token"));
+        assertEquals("env-janitor", ((Map<?, ?>) log.get(1).get("token")).get("name"));
         runAfterTheGrace();
         admin().get(f.segmentPath()).then().statusCode(200).body("name", equalTo("New"));
     }
