@@ -28,7 +28,7 @@ function route() {
   return {parts, query: new URLSearchParams(search || '')};
 }
 
-export function navigate(path, query) {
+function navigate(path, query) {
   const search = query ? new URLSearchParams(Object.entries(query).filter(([, v]) => v !== '' && v !== undefined && v !== null)).toString() : '';
   const target = '#' + path + (search ? '?' + search : '');
   if (location.hash === target) {
@@ -112,7 +112,8 @@ async function render() {
     environments(context, project);
   } else if (first === 'projects' && second === 'environments' && parts.length === 4) {
     segments(context, project, environment);
-  } else if (first === 'projects' && second === 'environments' && third === 'segments' && parts.length >= 6 && rest.length <= 1) {
+  } else if (first === 'projects' && second === 'environments' && third === 'segments' && parts.length >= 6
+      && (rest.length === 0 || (rest.length === 1 && rest[0] === 'audit'))) {
     segment(context, project, environment, segmentKey, rest[0] || 'targets');
   } else {
     breadcrumbs([{label: 'Projects', route: '/'}]);

@@ -121,7 +121,7 @@ function model(segmentJson, items) {
     },
     setSchedules(list) {
       this.schedules = new Map((list || []).map(item => [targetId(item.contextKind, item.targetType, item.contextKey),
-        {id: item._id, version: item._version, date: item.expirationDate}]));
+        {id: item._id, version: item._version, date: item.expirationDate, kind: item.contextKind, list: item.targetType, key: item.contextKey}]));
     },
   };
   m.setSegment(segmentJson);

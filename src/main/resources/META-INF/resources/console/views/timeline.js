@@ -10,11 +10,7 @@ const NAMES = 3;
  * the rest summed up, so the timeline stays small for any number of schedules.
  */
 export function timeline(m) {
-  const upcoming = [];
-  for (const [id, schedule] of m.schedules) {
-    const [kind, list, key] = JSON.parse(id);
-    upcoming.push({kind, list, key, date: schedule.date});
-  }
+  const upcoming = [...m.schedules.values()];
   if (upcoming.length === 0) {
     return [h('h2', {}, 'Upcoming removals'), h('p', {className: 'status', id: 'timeline-empty'}, 'No removal is scheduled.')];
   }
