@@ -1,6 +1,7 @@
 import {h, replace, append} from '../dom.js';
 import {call, withQuery} from '../api.js';
 import {local, relative} from '../time.js';
+import {answer} from './page.js';
 
 /**
  * The segment's audit log, newest first, a page at a time by following _links.next: when, who
@@ -17,24 +18,15 @@ export function auditLog(context, container, spec) {
 
   async function load() {
     more.disabled = true;
-    let page;
-    try {
-      page = await call(next);
-    } catch (e) {
-      if (context.isCurrent()) {
-        replace(status, h('span', {className: 'error'}, e.message));
-        more.disabled = false;
-      }
-      return;
-    }
-    if (!context.isCurrent()) {
+    const page = await answer(context, () => call(next), status);
+    more.disabled = false;
+    if (!page) {
       return;
     }
     append(list, (page.items || []).map(entry));
     next = page._links && page._links.next ? page._links.next.href : null;
     replace(status, list.children.length === 0 ? 'No changes recorded.' : next ? '' : 'That is the whole log (entries are kept for the retention period).');
     more.hidden = !next;
-    more.disabled = false;
   }
 }
 

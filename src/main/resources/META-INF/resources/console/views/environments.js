@@ -1,19 +1,12 @@
-import {h, replace, keyText} from '../dom.js';
-import {call, key, withQuery} from '../api.js';
+import {h, keyText} from '../dom.js';
+import {key, withQuery} from '../api.js';
 import {pagedList, tags} from './list.js';
+import {answer, project as readProject} from './page.js';
 
 export async function environments(context, projectKey) {
   context.crumbs([{label: 'Projects', route: '/'}, {label: projectKey}]);
-  let project;
-  try {
-    project = await call('/api/v2/projects/' + key(projectKey));
-  } catch (e) {
-    if (context.isCurrent()) {
-      replace(context.view, h('p', {className: 'error'}, e.message));
-    }
-    return;
-  }
-  if (!context.isCurrent()) {
+  const project = await answer(context, () => readProject(projectKey));
+  if (!project) {
     return;
   }
   context.crumbs([{label: 'Projects', route: '/'}, {label: project.name}]);

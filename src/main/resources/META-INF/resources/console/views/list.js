@@ -1,5 +1,6 @@
 import {h, replace} from '../dom.js';
 import {call} from '../api.js';
+import {answer} from './page.js';
 
 /**
  * A list the API pages (projects, environments, segments): a search box, the page's rows, and
@@ -30,16 +31,8 @@ export function pagedList(context, {title, searchLabel, search, onSearch, path, 
 
   async function load(href) {
     replace(status, 'Loading…');
-    let page;
-    try {
-      page = await call(href);
-    } catch (e) {
-      if (context.isCurrent()) {
-        replace(status, h('span', {className: 'error'}, e.message));
-      }
-      return;
-    }
-    if (!context.isCurrent()) {
+    const page = await answer(context, () => call(href), status);
+    if (!page) {
       return;
     }
     const items = page.items || [];

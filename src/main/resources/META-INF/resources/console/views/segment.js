@@ -7,6 +7,7 @@ import {targetsSection, readOnlyReason} from './targets.js';
 import {timeline} from './timeline.js';
 import {auditLog} from './audit.js';
 import {tags} from './list.js';
+import {answer, environmentOf, project as readProject} from './page.js';
 
 /**
  * A segment's page: its targets with their scheduled removals (editable by writers), a timeline
@@ -22,7 +23,6 @@ export async function segment(context, projectKey, environmentKey, segmentKey, t
   let paths;
   try {
     paths = {
-      project: '/api/v2/projects/' + key(projectKey),
       segment: '/api/v2/segments/' + key(projectKey) + '/' + key(environmentKey) + '/' + key(segmentKey),
       expiring: '/api/v2/segments/' + key(projectKey) + '/' + key(segmentKey) + '/expiring-targets/' + key(environmentKey),
       audit: 'proj/' + projectKey + ':env/' + environmentKey + ':segment/' + segmentKey,
@@ -34,21 +34,14 @@ export async function segment(context, projectKey, environmentKey, segmentKey, t
   replace(context.view, h('p', {className: 'loading', id: 'segment-loading'}, 'Loading the segment and its scheduled removals…'));
 
   const state = {model: null, pending: new PendingChanges(), writable: session.mayWrite()};
-  let names;
-  try {
-    const [segmentJson, expiringJson, project] = await Promise.all([call(paths.segment), call(paths.expiring), call(paths.project)]);
-    state.model = model(segmentJson, expiringJson.items);
-    const environment = (project.environments && project.environments.items || []).find(e => e.key === environmentKey);
-    names = {project: project.name, environment: environment ? environment.name : environmentKey};
-  } catch (e) {
-    if (context.isCurrent()) {
-      replace(context.view, h('p', {className: 'error'}, e.message));
-    }
+  const read = await answer(context, () => Promise.all([call(paths.segment), call(paths.expiring), readProject(projectKey)]));
+  if (!read) {
     return;
   }
-  if (!context.isCurrent()) {
-    return;
-  }
+  const [segmentJson, expiringJson, project] = read;
+  state.model = model(segmentJson, expiringJson.items);
+  const environment = environmentOf(project, environmentKey);
+  const names = {project: project.name, environment: environment ? environment.name : environmentKey};
   const seg = state.model.segment;
   context.crumbs([{label: 'Projects', route: '/'}, {label: names.project, route: projectRoute}, {label: names.environment, route: environmentRoute},
     {label: seg.name}]);

@@ -1,25 +1,18 @@
 import {h, replace, keyText} from '../dom.js';
-import {call, key, withQuery} from '../api.js';
+import {key, withQuery} from '../api.js';
 import {local, relative} from '../time.js';
 import {pagedList, tags} from './list.js';
+import {answer, environmentOf, project as readProject} from './page.js';
 
 const SORTS = [['name', 'Name'], ['-lastModified', 'Last modified'], ['-creationDate', 'Newest'], ['creationDate', 'Oldest']];
 
 export async function segments(context, projectKey, environmentKey) {
   context.crumbs([{label: 'Projects', route: '/'}, {label: projectKey, route: '/projects/' + encodeURIComponent(projectKey)}, {label: environmentKey}]);
-  let project;
-  try {
-    project = await call('/api/v2/projects/' + key(projectKey));
-  } catch (e) {
-    if (context.isCurrent()) {
-      replace(context.view, h('p', {className: 'error'}, e.message));
-    }
+  const project = await answer(context, () => readProject(projectKey));
+  if (!project) {
     return;
   }
-  if (!context.isCurrent()) {
-    return;
-  }
-  const environment = (project.environments && project.environments.items || []).find(e => e.key === environmentKey);
+  const environment = environmentOf(project, environmentKey);
   if (!environment) {
     replace(context.view, h('p', {className: 'error'}, 'Project "' + projectKey + '" has no environment "' + environmentKey + '".'));
     return;
