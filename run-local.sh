@@ -34,7 +34,7 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-setsid node node_modules/dynalite/cli.js --host 127.0.0.1 --port "$DYNAMODB_PORT" --path .local/dynalite \
+setsid node scripts/dynalite.js --host 127.0.0.1 --port "$DYNAMODB_PORT" --path .local/dynalite \
   > .local/dynalite.log 2>&1 &
 pids+=($!)
 

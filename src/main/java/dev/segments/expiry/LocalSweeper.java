@@ -1,5 +1,6 @@
 package dev.segments.expiry;
 
+import dev.segments.ops.Deadlines;
 import dev.segments.project.LeftoverCleanup;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -14,7 +15,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs the sweeper in-process every {@code segments.sweeper.interval} (local runs and tests),
- * and with it a step of the cleanup of deleted environments, as a deployed sweep invocation does.
+ * and with it a step of the cleanup of deleted environments, within one deadline, as a deployed
+ * sweep invocation does.
  * Deployed, a Lambda is frozen between invocations, so a schedule invokes the function instead
  * and this stays off (interval 0).
  */
@@ -25,13 +27,15 @@ public class LocalSweeper {
 
     private final Sweeper sweeper;
     private final LeftoverCleanup cleanup;
+    private final Deadlines deadlines;
     private final Duration interval;
     private ScheduledExecutorService executor;
 
-    LocalSweeper(Sweeper sweeper, LeftoverCleanup cleanup,
+    LocalSweeper(Sweeper sweeper, LeftoverCleanup cleanup, Deadlines deadlines,
             @ConfigProperty(name = "segments.sweeper.interval", defaultValue = "0s") Duration interval) {
         this.sweeper = sweeper;
         this.cleanup = cleanup;
+        this.deadlines = deadlines;
         this.interval = interval;
     }
 
@@ -65,7 +69,15 @@ public class LocalSweeper {
         }
     }
 
+    /** One sweep and one cleanup step within one deadline, as a deployed sweep invocation has. */
     private void sweepOnce() {
+        deadlines.current().bind(() -> {
+            sweepAndClean();
+            return null;
+        });
+    }
+
+    private void sweepAndClean() {
         try {
             sweeper.sweep();
         } catch (RuntimeException e) {

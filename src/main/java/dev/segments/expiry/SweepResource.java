@@ -15,7 +15,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
  * The deployed sweeper's entry point; each invocation also runs one bounded step of the
- * cleanup of deleted environments and projects ({@link LeftoverCleanup}). The once-a-minute
+ * cleanup of deleted environments and projects ({@link LeftoverCleanup}), with what the
+ * invocation's deadline leaves after the sweep (both take it from the request). The once-a-minute
  * schedule invokes the function with a fixed HTTP-API event for this path ({@code src/main/resources/sweep-event.json}), so one
  * function artifact serves API Gateway and the schedule. Sweeping is idempotent and reveals
  * nothing, so it takes no token; it answers only the schedule's event, which unlike every event
@@ -50,6 +51,8 @@ public class SweepResource {
         body.put("expired", result.expired());
         body.put("segments", result.segments());
         body.put("maxLagMillis", result.maxLagMillis());
+        body.put("chunksRetired", result.chunksRetired());
+        body.put("left", result.left());
         LeftoverCleanup.Result cleaned = cleanup.run();
         body.put("leftoversDeleted", cleaned.deleted());
         body.put("deletionsPending", cleaned.pending());

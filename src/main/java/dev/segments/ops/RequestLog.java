@@ -22,7 +22,7 @@ import software.amazon.cloudwatchlogs.emf.model.DimensionSet;
 
 /**
  * One line per request, when its response is ready: request id, route template, status,
- * latency, instructions and failures, the segment version written, store retries and
+ * latency, the time it had before its deadline, instructions and failures, the segment version written, store retries and
  * DynamoDB time, as an EMF document (see {@link Metrics}). It holds nothing from the
  * request's headers or body, so never a token.
  */
@@ -32,6 +32,9 @@ public class RequestLog {
 
     @Inject
     RequestRecord record;
+
+    @Inject
+    InvocationDeadline deadline;
 
     @Inject
     Metrics metrics;
@@ -61,6 +64,7 @@ public class RequestLog {
         measures.put("FailedInstructions", count(record.failedInstructions()));
         measures.put("WriteRetries", count(record.writeRetries()));
         measures.put("WriteConflicts", count(record.writeConflict() ? 1 : 0));
+        measures.put("LostAnswers", count(record.answersLost()));
         measures.put("DynamoDbRequests", count(record.dynamoRequests()));
         measures.put("DynamoDbLatency", millis(record.dynamoMillis()));
 
@@ -70,6 +74,7 @@ public class RequestLog {
         properties.put("route", route);
         properties.put("status", status);
         properties.put("latencyMs", Math.round(latency * 100) / 100.0);
+        properties.put("deadlineMs", deadline.budgetMillis());
         properties.put("instructions", record.instructions());
         properties.put("failedInstructions", record.failedInstructions());
         if (record.versionWritten() > 0) {

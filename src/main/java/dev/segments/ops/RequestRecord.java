@@ -19,6 +19,7 @@ public class RequestRecord {
     private int failedInstructions;
     private long versionWritten;
     private int writeRetries;
+    private int answersLost;
     private boolean writeConflict;
     private int dynamoRequests;
     private long dynamoNanos;
@@ -56,6 +57,10 @@ public class RequestRecord {
         return writeRetries;
     }
 
+    int answersLost() {
+        return answersLost;
+    }
+
     boolean writeConflict() {
         return writeConflict;
     }
@@ -83,6 +88,11 @@ public class RequestRecord {
 
     public void writeRetried() {
         writeRetries++;
+    }
+
+    /** A write the store applied although its answer was lost or an error, found so by reading back. */
+    public void answerLost() {
+        answersLost++;
     }
 
     /** The request gave up after losing every attempt to commit (409 optimistic_locking_error). */

@@ -1,8 +1,7 @@
 package dev.segments.project;
 
+import dev.segments.ops.Deadlines;
 import dev.segments.segment.Actor;
-
-import dev.segments.dynamo.Backoff;
 import dev.segments.segment.store.WriteConflict;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -14,34 +13,32 @@ import java.util.Optional;
  * that write on, their segments read as absent ({@code segment.store.EnvironmentScope}); the
  * cleanup tombstones them later in bounded steps ({@link LeftoverCleanup}). A crash between the
  * two writes leaves a record of an environment that still exists, which the cleanup drops
- * without touching anything.
+ * without touching anything. When the answer to the second write is lost and the SDK's copy of
+ * it is refused, what was read is gone already: deleted, as asked, so the answer is 204, not 404.
  */
 @ApplicationScoped
 public class Deletions {
 
     private final ProjectStore projects;
     private final DeletedEnvironments deleted;
+    private final Deadlines deadlines;
 
-    Deletions(ProjectStore projects, DeletedEnvironments deleted) {
+    Deletions(ProjectStore projects, DeletedEnvironments deleted, Deadlines deadlines) {
         this.projects = projects;
         this.deleted = deleted;
+        this.deadlines = deadlines;
     }
 
     /** False if there is no such environment. */
     public boolean deleteEnvironment(String projectKey, String environmentKey, long now, Actor actor) {
-        for (int attempt = 1; attempt <= ProjectStore.MAX_ATTEMPTS; attempt++) {
-            Optional<Project> project = projects.find(projectKey);
-            Optional<Environment> environment = project.flatMap(p -> p.environment(environmentKey));
-            if (environment.isEmpty()) {
-                return false;
-            }
-            deleted.add(List.of(DeletedEnvironment.of(project.get(), environment.get(), false, now, actor)));
-            if (projects.removeEnvironment(projectKey, environmentKey, environment.get().id())) {
-                return true;
-            }
-            Backoff.pause(attempt);
+        Optional<Project> project = projects.find(projectKey);
+        Optional<Environment> environment = project.flatMap(p -> p.environment(environmentKey));
+        if (environment.isEmpty()) {
+            return false;
         }
-        throw conflict(projectKey);
+        deleted.add(List.of(DeletedEnvironment.of(project.get(), environment.get(), false, now, actor)));
+        projects.removeEnvironment(projectKey, environmentKey, environment.get().id());
+        return true;
     }
 
     /** Deletes the project with all its environments; false if there is no such project. */
@@ -53,10 +50,10 @@ public class Deletions {
             }
             deleted.add(project.get().environments().stream()
                     .map(environment -> DeletedEnvironment.of(project.get(), environment, true, now, actor)).toList());
-            if (projects.delete(projectKey, project.get().version())) {
+            if (projects.delete(project.get())) {
                 return true;
             }
-            Backoff.pause(attempt);
+            deadlines.current().pause(attempt);
         }
         throw conflict(projectKey);
     }

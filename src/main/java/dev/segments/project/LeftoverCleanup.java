@@ -1,5 +1,7 @@
 package dev.segments.project;
 
+import dev.segments.ops.Deadline;
+import dev.segments.ops.Deadlines;
 import dev.segments.segment.Change;
 import dev.segments.segment.SegmentKey;
 import dev.segments.segment.store.LeftoverSegments;
@@ -15,6 +17,11 @@ import org.jboss.logging.Logger;
  * Each leftover gets a tombstone holding its deletion, by whoever deleted the environment or
  * project and when, so the audit log keeps it; with the head go its chunks (retired), its
  * schedules and its due-index entry.
+ *
+ * <p>A run shares the deadline of the sweep invocation it is part of: it tombstones a leftover
+ * only while there is time for a segment write ({@link Deadline#SEGMENT_WRITE}), and a page it
+ * could not finish (out of time, or a tombstone that failed) is read again by the next run,
+ * which finds only what is still left.
  *
  * <p>A deletion's record goes once a whole pass over its segments has found none left, and
  * that pass began at least {@link #GRACE_MILLIS} after the deletion: by then any request that
@@ -39,21 +46,25 @@ public class LeftoverCleanup {
     private final ProjectStore projects;
     private final LeftoverSegments leftovers;
     private final AppClock clock;
+    private final Deadlines deadlines;
 
-    LeftoverCleanup(DeletedEnvironments deletions, ProjectStore projects, LeftoverSegments leftovers, AppClock clock) {
+    LeftoverCleanup(DeletedEnvironments deletions, ProjectStore projects, LeftoverSegments leftovers, AppClock clock,
+            Deadlines deadlines) {
         this.deletions = deletions;
         this.projects = projects;
         this.leftovers = leftovers;
         this.clock = clock;
+        this.deadlines = deadlines;
     }
 
     public Result run() {
+        Deadline deadline = deadlines.current();
         long now = clock.millis();
         int budget = HEADS_PER_RUN;
         int deleted = 0;
         int pending = 0;
         for (DeletedEnvironment deletion : deletions.pending()) {
-            if (budget <= 0) {
+            if (budget <= 0 || !deadline.allows(Deadline.SEGMENT_WRITE)) {
                 pending++;
                 continue;
             }
@@ -66,12 +77,26 @@ public class LeftoverCleanup {
             LeftoverSegments.Page page = leftovers.find(deletion.projectKey(), deletion.environmentKey(),
                     deletion.environmentId(), deletion.resumeAfter(), budget);
             budget -= Math.max(1, page.read());
+            boolean pageDone = true;
             for (SegmentKey key : page.leftovers()) {
-                if (delete(key, deletion)) {
-                    deleted++;
+                if (!deadline.allows(Deadline.SEGMENT_WRITE)) {
+                    pageDone = false;
+                    break;
+                }
+                try {
+                    if (delete(key, deletion)) {
+                        deleted++;
+                    }
+                } catch (RuntimeException e) {
+                    // One leftover's failure must not hold up the others; the next run reads this page again.
+                    LOG.warnf("Cleanup of segment %s/%s/%s failed: %s", key.projectKey(), key.environmentKey(), key.key(),
+                            e.getMessage());
+                    pageDone = false;
                 }
             }
-            if (page.resumeAfter().isPresent()) {
+            if (!pageDone) {
+                pending++;
+            } else if (page.resumeAfter().isPresent()) {
                 deletions.progress(deletion, page.resumeAfter(), passStartedAt);
                 pending++;
             } else if (passStartedAt >= deletion.deletedAt() + GRACE_MILLIS) {

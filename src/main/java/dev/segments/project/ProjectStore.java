@@ -8,8 +8,8 @@ import static dev.segments.dynamo.Attributes.string;
 import static dev.segments.dynamo.Attributes.stringList;
 import static dev.segments.dynamo.Attributes.strings;
 
-import dev.segments.dynamo.Backoff;
 import dev.segments.dynamo.Table;
+import dev.segments.ops.Deadlines;
 import dev.segments.segment.store.AlreadyExists;
 import dev.segments.segment.store.WriteConflict;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,10 +41,12 @@ public class ProjectStore {
 
     private final DynamoDbClient db;
     private final String table;
+    private final Deadlines deadlines;
 
-    public ProjectStore(Table table) {
+    public ProjectStore(Table table, Deadlines deadlines) {
         this.db = table.client();
         this.table = table.name();
+        this.deadlines = deadlines;
     }
 
     /** The key of a project's item. */
@@ -78,7 +80,10 @@ public class ProjectStore {
         try {
             db.putItem(p -> p.tableName(table).item(toItem(project)).conditionExpression("attribute_not_exists(pk)"));
         } catch (ConditionalCheckFailedException exists) {
-            throw new AlreadyExists("A project with key \"" + project.key() + "\" already exists. Choose another key.");
+            // Either another project has the key, or the SDK sent this very write again after its answer was lost.
+            if (find(project.key()).filter(stored -> stored.id().equals(project.id())).isEmpty()) {
+                throw new AlreadyExists("A project with key \"" + project.key() + "\" already exists. Choose another key.");
+            }
         }
     }
 
@@ -95,8 +100,13 @@ public class ProjectStore {
                     .expressionAttributeValues(Map.of(":env", AttributeValue.fromM(toItem(environment)), ":one", n(1))));
             return true;
         } catch (ConditionalCheckFailedException failed) {
-            if (find(projectKey).isEmpty()) {
+            Optional<Project> project = find(projectKey);
+            if (project.isEmpty()) {
                 return false;
+            }
+            if (project.get().environment(environment.key()).filter(stored -> stored.id().equals(environment.id())).isPresent()) {
+                // this very write, applied, its answer lost, and sent again by the SDK
+                return true;
             }
             throw new AlreadyExists("An environment with key \"" + environment.key() + "\" already exists in project \""
                     + projectKey + "\". Choose another key.");
@@ -126,36 +136,41 @@ public class ProjectStore {
                         .expressionAttributeValues(Map.of(":version", n(stored.get().version()))));
                 return Optional.of(next);
             } catch (ConditionalCheckFailedException lost) {
-                Backoff.pause(attempt);
+                deadlines.current().pause(attempt);
             }
         }
         throw new WriteConflict("The project \"" + projectKey + "\" kept changing under concurrent writers, and "
                 + MAX_ATTEMPTS + " attempts to apply this request lost the race. Nothing was changed; try again.");
     }
 
-    /** Removes the environment if its current incarnation is still {@code environmentId}; false if it is not. */
-    public boolean removeEnvironment(String projectKey, String environmentKey, String environmentId) {
+    /** Takes the environment's incarnation {@code environmentId} out of its project, if it is still there. */
+    public void removeEnvironment(String projectKey, String environmentKey, String environmentId) {
         try {
             db.updateItem(u -> u.tableName(table).key(itemKey(projectKey))
                     .updateExpression("REMOVE environments.#env ADD version :one")
                     .conditionExpression("environments.#env.id = :id")
                     .expressionAttributeNames(Map.of("#env", environmentKey))
                     .expressionAttributeValues(Map.of(":id", s(environmentId), ":one", n(1))));
-            return true;
         } catch (ConditionalCheckFailedException gone) {
-            return false;
+            // Gone already: taken out by this very write, sent again by the SDK after its answer was lost, or by
+            // another delete of the same incarnation. Either way it is deleted, as the caller asked.
         }
     }
 
-    /** Deletes the project if it is still at {@code version}; false if it changed or is gone. */
-    public boolean delete(String projectKey, long version) {
+    /**
+     * Deletes the project if it is still at the version {@code project} was read at; false if it
+     * changed (its environments may have too). True also when the project read is gone already:
+     * deleted by this very write, its answer lost and the SDK's copy refused, or by another
+     * delete of it.
+     */
+    public boolean delete(Project project) {
         try {
-            db.deleteItem(d -> d.tableName(table).key(itemKey(projectKey))
+            db.deleteItem(d -> d.tableName(table).key(itemKey(project.key()))
                     .conditionExpression("version = :version")
-                    .expressionAttributeValues(Map.of(":version", n(version))));
+                    .expressionAttributeValues(Map.of(":version", n(project.version()))));
             return true;
-        } catch (ConditionalCheckFailedException changed) {
-            return false;
+        } catch (ConditionalCheckFailedException changedOrGone) {
+            return find(project.key()).filter(stored -> stored.id().equals(project.id())).isEmpty();
         }
     }
 

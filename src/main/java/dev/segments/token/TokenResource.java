@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segments.audit.AuditJson;
+import dev.segments.ops.Deadlines;
 import dev.segments.segment.Change;
-import dev.segments.dynamo.Backoff;
 import dev.segments.segment.store.WriteConflict;
 import dev.segments.web.ApiError;
 import dev.segments.web.AppClock;
@@ -57,12 +57,14 @@ public class TokenResource {
     private final AppClock clock;
     private final Caller caller;
     private final Ids ids;
+    private final Deadlines deadlines;
 
-    TokenResource(TokenStore tokens, AppClock clock, Caller caller, Ids ids) {
+    TokenResource(TokenStore tokens, AppClock clock, Caller caller, Ids ids, Deadlines deadlines) {
         this.tokens = tokens;
         this.clock = clock;
         this.caller = caller;
         this.ids = ids;
+        this.deadlines = deadlines;
     }
 
     @POST
@@ -123,7 +125,7 @@ public class TokenResource {
             if (tokens.update(token, changed)) {
                 return representation(changed);
             }
-            Backoff.pause(attempt);
+            deadlines.current().pause(attempt);
         }
         throw new WriteConflict("The access token \"" + id + "\" kept changing under concurrent requests; nothing was changed. Try again.");
     }

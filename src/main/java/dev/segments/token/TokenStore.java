@@ -43,7 +43,15 @@ public class TokenStore {
         item.put("creationDate", n(token.creationDate()));
         item.put("lastModified", n(token.lastModified()));
         item.put("ownerId", s(token.ownerId()));
-        db.putItem(p -> p.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
+        try {
+            db.putItem(p -> p.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
+        } catch (ConditionalCheckFailedException stored) {
+            // The secret is fresh and random: only an earlier copy of this very write, sent again by the
+            // SDK after its answer was lost, can have stored its hash. Make sure, by reading.
+            if (findByHash(token.hash()).filter(t -> t.id().equals(token.id())).isEmpty()) {
+                throw stored;
+            }
+        }
     }
 
     public Optional<AccessToken> find(String id) {

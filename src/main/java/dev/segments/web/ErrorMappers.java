@@ -2,9 +2,10 @@ package dev.segments.web;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.segments.dynamo.StoreUnavailable;
+import dev.segments.ops.RequestRecord;
 import dev.segments.segment.store.AlreadyExists;
 import dev.segments.segment.store.TooLarge;
-import dev.segments.ops.RequestRecord;
 import dev.segments.segment.store.WriteConflict;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
@@ -53,6 +54,13 @@ public class ErrorMappers {
     }
 
     @ServerExceptionMapper
+    public Response unavailable(StoreUnavailable unavailable) {
+        LOG.warnf("Store unavailable: %s", unavailable.getMessage());
+        return Response.fromResponse(body(503, "service_unavailable", unavailable.getMessage()))
+                .header("Retry-After", STORE_RETRY_AFTER).build();
+    }
+
+    @ServerExceptionMapper
     public Response exists(AlreadyExists exists) {
         return body(409, "conflict", exists.getMessage());
     }
@@ -83,12 +91,13 @@ public class ErrorMappers {
     public Response store(SdkException e) {
         if (e instanceof SdkClientException || (e instanceof DynamoDbException dynamo && retryable(dynamo))) {
             LOG.warnf("Store unavailable: %s", e.getMessage());
+            // Which of the request's writes, if any, were applied is not known here: claim nothing.
             return Response.fromResponse(body(503, "service_unavailable",
-                            "The data store is unavailable or throttling. Nothing was changed; retry after a short wait."))
+                            "The data store is unavailable or throttling; retry after a short wait."))
                     .header("Retry-After", STORE_RETRY_AFTER).build();
         }
         LOG.error("Store request failed", e);
-        return body(500, "internal_error", "The data store rejected a request. Nothing was changed.");
+        return body(500, "internal_error", "The data store rejected a request.");
     }
 
     @ServerExceptionMapper
@@ -100,7 +109,7 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
         LOG.error("Unexpected failure", e);
-        return body(500, "internal_error", "An unexpected error occurred. Nothing was changed.");
+        return body(500, "internal_error", "An unexpected error occurred.");
     }
 
     private static boolean retryable(DynamoDbException e) {

@@ -168,6 +168,25 @@ class TemplateTest {
         statements.forEach(s -> s.get("Action").forEach(a -> assertTrue(a.asText().startsWith("dynamodb:") && !a.asText().contains("*"), a.asText())));
     }
 
+    /**
+     * The memory sizes chosen from the README's power-tuning table are the ones deployed, and the
+     * Build parameter and the README's "Deploy to AWS" state them (the Lambda-shape test in CI
+     * runs the function at the template's size).
+     */
+    @Test
+    void theStatedMemorySizesAreTheDeployedOnes() throws IOException {
+        JsonNode sizes = template().get("Resources").get("Function").get("Properties").get("MemorySize").get("Fn::If");
+        assertEquals("IsNative", sizes.get(0).asText());
+        String nativeSize = String.format(java.util.Locale.ROOT, "%,d MB", sizes.get(1).asInt());
+        String jvmSize = String.format(java.util.Locale.ROOT, "%,d MB", sizes.get(2).asInt());
+        String build = template().get("Parameters").get("Build").get("Description").asText();
+        assertTrue(build.contains("provided.al2023, " + nativeSize) && build.contains("java21, " + jvmSize), build);
+        String readme = Files.readString(Path.of("README.md"));
+        String deploy = readme.substring(readme.indexOf("## Deploy to AWS"));
+        assertTrue(deploy.contains("Native (recommended, " + nativeSize), "README, Deploy to AWS: the native size is " + nativeSize);
+        assertTrue(deploy.contains("(runtime java21, " + jvmSize + ")"), "README, Deploy to AWS: the JVM size is " + jvmSize);
+    }
+
     private static String keys(Iterable<software.amazon.awssdk.services.dynamodb.model.KeySchemaElement> elements) {
         StringBuilder out = new StringBuilder();
         elements.forEach(e -> out.append(e.attributeName()).append(':').append(e.keyTypeAsString()).append(' '));

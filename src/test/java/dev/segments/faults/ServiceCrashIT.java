@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segments.dynamo.Table;
+import dev.segments.ops.Deadlines;
 import dev.segments.segment.Change;
 import dev.segments.segment.ExpiringTarget;
 import dev.segments.segment.Segment;
@@ -18,13 +19,14 @@ import dev.segments.segment.TargetRef;
 import dev.segments.segment.TargetType;
 import dev.segments.segment.store.SegmentStore;
 import dev.segments.testing.Dynalite;
-import dev.segments.testing.KillSwitchProxy;
 import dev.segments.testing.LambdaRuntime;
+import dev.segments.testing.StoreProxy;
+import dev.segments.web.AppClock;
 import java.io.File;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -42,10 +44,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -54,7 +52,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * runtime interface client, polling a stand-in for Lambda's Runtime API) is killed with SIGKILL
  * several times while clients stream writes to one segment large enough to keep its targets in
  * chunk items, and started again. Dynalite keeps running. Most kills land at a chosen point of a
- * write, through a {@link KillSwitchProxy} between the function and the store (see
+ * write, through a {@link StoreProxy} between the function and the store (see
  * {@link #CRASH_POINTS}); the others at random moments. Afterwards, read straight from the
  * table:
  * <ul>
@@ -93,6 +91,12 @@ class ServiceCrashIT {
     static final List<String> CRASH_POINTS = java.util.Arrays.asList("PutItem", "BatchWriteItem", "UpdateItem", null,
             "PutItem", "BatchGetItem", null);
     static final int CRASHES = CRASH_POINTS.size();
+    /**
+     * The function's timeout the Runtime API stand-in gives each invocation's deadline: longer than
+     * the template's 15 s, and far from the 13 s budget used outside Lambda, so that the request
+     * lines show which deadline each request kept.
+     */
+    static final int INVOCATION_TIMEOUT_SECONDS = 30;
     /** The function's output over all its lives in one run. */
     static final Path LOG = Path.of("target", "service-crash.log");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -113,14 +117,14 @@ class ServiceCrashIT {
         Path jar = artifact();
         Files.deleteIfExists(LOG);
         Dynalite.Server dynalite = new Dynalite.Server(null);
+        AtomicInteger timedOut = new AtomicInteger();
         String table = "crash-" + UUID.randomUUID().toString().substring(0, 8);
-        try (DynamoDbClient db = DynamoDbClient.builder().endpointOverride(URI.create(dynalite.endpoint())).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
-                LambdaRuntime runtime = new LambdaRuntime();
-                KillSwitchProxy proxy = new KillSwitchProxy(dynalite.endpoint())) {
+        try (DynamoDbClient db = Dynalite.client(dynalite.endpoint()).build();
+                LambdaRuntime runtime = new LambdaRuntime(Duration.ofSeconds(INVOCATION_TIMEOUT_SECONDS), failure -> timedOut.incrementAndGet());
+                StoreProxy proxy = new StoreProxy(dynalite.endpoint())) {
             new Table(db, table, true).ensureExists();
-            SegmentStore store = new SegmentStore(new Table(db, table, false), 90);
+            SegmentStore store = new SegmentStore(new Table(db, table, false), 90, new AppClock(),
+                    new Deadlines(Duration.ofMillis(1500), Duration.ofSeconds(13)));
             SegmentKey key = new SegmentKey(PROJECT, ENV, SEGMENT);
             // The function reaches the store through the proxy, which can kill it at a chosen request.
             prepare(jar, runtime, proxy.endpoint(), table);
@@ -249,23 +253,42 @@ class ServiceCrashIT {
             assertEquals(far + 999, written.expirationDate());
 
             function.destroyForcibly().waitFor();
+            List<Long> deadlines = requestDeadlines();
+            assertFalse(deadlines.isEmpty(), "no request lines in " + LOG);
+            assertEquals(0, timedOut.get(), "requests that ended in Lambda's timeout instead of an answer");
+            for (long deadline : deadlines) {
+                // The invocation's deadline less the margin, never the budget used outside Lambda.
+                assertTrue(deadline > 20_000 && deadline <= INVOCATION_TIMEOUT_SECONDS * 1000L, "a request had " + deadline + " ms");
+            }
             System.out.printf("Service crash: %d PATCHes sent by %d clients to one segment (%d users at the start, %d at "
                             + "the end) kept in %d chunks; %d SIGKILLs injected (at %s, after %s answered requests), %d "
                             + "requests in flight at the kills; %d answered 200, all present; %d unanswered (function killed under them), "
                             + "of which %d entirely present and %d entirely absent; no request half-applied; version %d -> %d "
                             + "= history %d entries (creation included), one per applied request; %d referenced chunks all present, %d unreferenced "
                             + "(%d left unretired by crashes); %d schedules, none without its user; reads and writes work after "
-                            + "restart; %d ms%n",
+                            + "restart; every request kept its invocation's deadline (%d to %d ms of a %d s timeout); %d ms%n",
                     sent.size(), CLIENTS, POOL, stored.targets().size(), referenced.size(), CRASHES, killedAt, answeredBeforeKill,
                     inFlightAtKills, answered200, unanswered, present - answered200, absent, seeded.version(),
                     stored.version(), history.size(), referenced.size(), unreferenced, unreferencedUnretired,
-                    stored.schedules().size(), (System.nanoTime() - started) / 1_000_000);
+                    stored.schedules().size(), Collections.min(deadlines), Collections.max(deadlines),
+                    INVOCATION_TIMEOUT_SECONDS, (System.nanoTime() - started) / 1_000_000);
         } finally {
             if (function != null) {
                 function.destroyForcibly();
             }
             dynalite.kill();
         }
+    }
+
+    /** The time each request had before its deadline, from the request lines the function wrote. */
+    private static List<Long> requestDeadlines() throws Exception {
+        List<Long> deadlines = new ArrayList<>();
+        for (String line : Files.readAllLines(LOG)) {
+            if (line.startsWith("{") && line.contains("\"event\":\"request\"")) {
+                deadlines.add(JSON.readTree(line).get("deadlineMs").asLong());
+            }
+        }
+        return deadlines;
     }
 
     /** Whether the request's effect is in the segment: entirely (true) or not at all (false); anything else fails. */

@@ -9,17 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.segments.testing.Api;
 import dev.segments.testing.Api.Fixture;
 import dev.segments.testing.Dynalite;
+import dev.segments.testing.ServiceLines;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,16 +31,12 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(Dynalite.class)
 class RequestLogTest {
 
-    /** The test profile's file for the segments.metrics log category. */
-    static final Path LOG = Path.of("target", "metrics-test.log");
-    static final ObjectMapper JSON = new ObjectMapper();
-
     @Test
     void oneJsonLinePerRequestWithItsFiguresAndNoSecret() throws Exception {
         Fixture f = segmentWithUsers("u1", "u2");
         String writer = admin().contentType(ContentType.JSON).body(Map.of("name", "log-writer", "role", "writer"))
                 .post("/api/v2/tokens").then().statusCode(201).extract().path("token");
-        long start = size();
+        long start = ServiceLines.end();
 
         long due = System.currentTimeMillis() + 86_400_000L;
         as(writer).contentType(Api.SEMANTIC_PATCH)
@@ -81,7 +74,7 @@ class RequestLogTest {
         assertEquals("GET unmatched", lines.get(4).get("route").asText());
         assertEquals(404, lines.get(4).get("status").asInt());
 
-        String written = read(start);
+        String written = ServiceLines.textSince(start);
         assertFalse(written.contains(writer), "the token is in the log");
         assertFalse(written.contains("00000000dead"), "the rejected token is in the log");
         assertFalse(written.toLowerCase().contains("authorization"), "the header is in the log");
@@ -90,12 +83,12 @@ class RequestLogTest {
     @Test
     void eachSweepLeavesOneLineWithExpiriesAndLag() throws Exception {
         Fixture f = segmentWithUsers("gone");
-        long start = size();
+        long start = ServiceLines.end();
         Api.patchExpiring(f, add("gone", System.currentTimeMillis() + 500)).then().statusCode(200);
         JsonNode carried = null;
         for (int i = 0; i < 100 && carried == null; i++) {
             Thread.sleep(100);
-            carried = lines(start, "sweep").stream().filter(l -> l.get("expiries").asInt() > 0).findFirst().orElse(null);
+            carried = ServiceLines.since(start, "sweep").stream().filter(l -> l.get("expiries").asInt() > 0).findFirst().orElse(null);
         }
         assertTrue(carried != null, "no sweep line with the expiry");
         assertTrue(carried.get("maxLagMs").asLong() >= 0);
@@ -104,33 +97,6 @@ class RequestLogTest {
     }
 
     static List<JsonNode> requestLines(long from) throws IOException {
-        return lines(from, "request");
-    }
-
-    /** JSON documents of one event kind written to the log since {@code from}. */
-    static List<JsonNode> lines(long from, String event) throws IOException {
-        List<JsonNode> found = new ArrayList<>();
-        for (String line : read(from).split("\n")) {
-            if (!line.isBlank()) {
-                JsonNode node = JSON.readTree(line);
-                if (event.equals(node.path("event").asText())) {
-                    found.add(node);
-                }
-            }
-        }
-        return found;
-    }
-
-    static long size() throws IOException {
-        return LOG.toFile().length();
-    }
-
-    static String read(long from) throws IOException {
-        try (RandomAccessFile file = new RandomAccessFile(LOG.toFile(), "r")) {
-            file.seek(from);
-            byte[] bytes = new byte[(int) (file.length() - from)];
-            file.readFully(bytes);
-            return new String(bytes, StandardCharsets.UTF_8);
-        }
+        return ServiceLines.since(from, "request");
     }
 }

@@ -1,15 +1,24 @@
 package dev.segments.testing;
 
+import dev.segments.dynamo.Table;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.UUID;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 /**
  * A real DynamoDB-compatible server for the tests: dynalite, installed by the build from
@@ -36,6 +45,22 @@ public class Dynalite implements QuarkusTestResourceLifecycleManager {
             shared = new Server(null);
         }
         return shared.endpoint();
+    }
+
+    /** A new, empty table of the service's layout on the shared server, named from {@code prefix}; its name. */
+    public static String newTable(String prefix) {
+        String table = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        try (DynamoDbClient db = client(startServer()).build()) {
+            new Table(db, table, true).ensureExists();
+        }
+        return table;
+    }
+
+    /** A client of the store at {@code endpoint} for a test's own reads and writes, as the service's: dummy credentials, the same HTTP client. */
+    public static DynamoDbClientBuilder client(String endpoint) {
+        return DynamoDbClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create());
     }
 
     /** One dynalite process; with a data directory its data survives {@link #kill} and {@link #restart}. */
@@ -80,7 +105,8 @@ public class Dynalite implements QuarkusTestResourceLifecycleManager {
             if (!Files.exists(cli)) {
                 throw new IllegalStateException("dynalite is not installed: run ./mvnw verify (it runs npm ci) or npm ci");
             }
-            var command = new java.util.ArrayList<>(java.util.List.of("node", cli.toString(), "--host", "127.0.0.1",
+            // Through scripts/dynalite.js, which keeps dynalite up when a client aborts a request.
+            var command = new java.util.ArrayList<>(java.util.List.of("node", Path.of("scripts", "dynalite.js").toString(), "--host", "127.0.0.1",
                     "--port", Integer.toString(port), "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"));
             try {
                 if (data != null) {

@@ -1,15 +1,13 @@
 package dev.segments.testing;
 
-import io.quarkus.test.junit.QuarkusTestProfile;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 /**
  * A profile whose store the test may kill and restart: its own dynalite with data on disk,
  * instead of the shared in-memory one, which other tests keep using undisturbed.
  */
-public class FaultyStore implements QuarkusTestProfile {
+public class FaultyStore extends OwnStoreProfile {
 
     public static Dynalite.Server server;
 
@@ -27,17 +25,7 @@ public class FaultyStore implements QuarkusTestProfile {
     }
 
     @Override
-    public boolean disableGlobalTestResources() {
-        return true;
-    }
-
-    @Override
-    public List<TestResourceEntry> testResources() {
-        return List.of(new TestResourceEntry(Resource.class));
-    }
-
-    @Override
-    public Map<String, String> getConfigOverrides() {
-        return Map.of("segments.sweeper.interval", "0s");
+    Class<Resource> store() {
+        return Resource.class;
     }
 }

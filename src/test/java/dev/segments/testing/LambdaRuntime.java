@@ -9,19 +9,29 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * A stand-in for AWS Lambda's Runtime API on loopback: the packaged function (JVM or native)
- * polls it for events exactly as it polls Lambda, so a benchmark drives the same Lambda HTTP
- * path as production. Each call becomes an API Gateway HTTP API (payload v2) event.
+ * polls it for events exactly as it polls Lambda, so a test drives the same Lambda HTTP path
+ * as production. Each call becomes an API Gateway HTTP API (payload v2) event.
+ *
+ * <p>It holds the function to Lambda's limits: a response payload over
+ * {@link #MAX_RESPONSE_BYTES} fails the invocation (API Gateway then answers 500), and with a
+ * timeout, an invocation still running at its deadline fails and the listener given is told,
+ * so that the process can be replaced as Lambda replaces it. Each failure is an
+ * {@link InvocationFailed} naming its {@link Failure}.
  *
  * <p>When a test kills the function, {@link #crashed} fails the invocations it had taken, as
  * Lambda reports an invocation whose runtime died, and keeps events that a dead process's
@@ -29,26 +39,103 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class LambdaRuntime implements AutoCloseable {
 
+    /** Lambda's limit on a synchronous invocation's response payload (6 MB and 100 bytes). */
+    public static final int MAX_RESPONSE_BYTES = 6_291_556;
+
+    static {
+        // Without TCP_NODELAY the JDK's HTTP server and the function's HTTP client meet Nagle's
+        // algorithm and delayed ACKs: about 40 ms added to every invocation. It is read once, when
+        // the JVM makes its first HTTP server, so this class sets it before making its own.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NEXT = "/2018-06-01/runtime/invocation/next";
+    private static final String INIT_ERROR = "/2018-06-01/runtime/init/error";
+    /** Lambda's longest timeout, for runtimes made without one. */
+    private static final Duration LONGEST = Duration.ofMinutes(15);
 
-    private record Invocation(String id, String event, CompletableFuture<JsonNode> response) {
+    /** What went wrong with an invocation, as Lambda would tell it apart. */
+    public enum Failure {
+        /** The function ran past its timeout; Lambda stops the process. */
+        TIMED_OUT,
+        /** The response payload was over {@link #MAX_RESPONSE_BYTES}; the caller gets API Gateway's bare 500. */
+        RESPONSE_TOO_LARGE,
+        /** The process was killed for passing its memory size. */
+        OUT_OF_MEMORY,
+        /** The process ended during the invocation for another reason. */
+        PROCESS_DIED,
+        /** The function did not start: it reported an init error or passed Lambda's 10 s init limit. */
+        INIT_FAILED,
+        /** The function reported the invocation as failed (its handler threw). */
+        FUNCTION_ERROR
+    }
+
+    /** An invocation that failed as Lambda would fail it. */
+    public static final class InvocationFailed extends RuntimeException {
+        private final Failure failure;
+
+        public InvocationFailed(Failure failure, String message) {
+            super(failure + ": " + message);
+            this.failure = failure;
+        }
+
+        public Failure failure() {
+            return failure;
+        }
+    }
+
+    /**
+     * The function's answer: API Gateway's response event, how long the function took from
+     * taking the event to posting its response (what Lambda bills), and the payload's size.
+     */
+    public record Answer(JsonNode response, long durationNanos, int payloadBytes) {
+    }
+
+    private static final class Invocation {
+        final String id = UUID.randomUUID().toString();
+        final String event;
+        final CompletableFuture<Answer> answer = new CompletableFuture<>();
+        volatile long takenAt;
+
+        Invocation(String event) {
+            this.event = event;
+        }
     }
 
     private final HttpServer server;
+    private final Duration timeout;
+    private final Consumer<InvocationFailed> onTimeout;
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "lambda-runtime-deadlines");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final LinkedBlockingDeque<Invocation> queue = new LinkedBlockingDeque<>();
     private final Map<String, Invocation> inFlight = new ConcurrentHashMap<>();
     /** Counts the function processes that died; a poll begun before a death hands nothing out. */
     private final AtomicInteger deaths = new AtomicInteger();
+    /** Completed by the next poll, or failed by an init error: see {@link #expectPoll}. */
+    private volatile CompletableFuture<Void> polled = new CompletableFuture<>();
 
+    /** Without a function timeout beyond Lambda's longest (15 minutes). */
     public LambdaRuntime() throws IOException {
+        this(LONGEST, failure -> { });
+    }
+
+    /**
+     * With the function's timeout: an invocation still running at its deadline fails with
+     * {@link Failure#TIMED_OUT}, and {@code onTimeout} is told so that it can stop the process.
+     */
+    public LambdaRuntime(Duration timeout, Consumer<InvocationFailed> onTimeout) throws IOException {
+        this.timeout = timeout;
+        this.onTimeout = onTimeout;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/2018-06-01/runtime/", this::handle);
         server.start();
     }
 
-    /** The value for AWS_LAMBDA_RUNTIME_API. */
     /**
      * The environment a packaged function needs to poll this runtime and use a local store, as
      * the template gives it when deployed; {@code ratePerMinute} 0 turns rate limiting off.
@@ -65,6 +152,7 @@ public final class LambdaRuntime implements AutoCloseable {
         env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_SECRET_ACCESS_KEY", "local");
     }
 
+    /** The value for AWS_LAMBDA_RUNTIME_API. */
     public String address() {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
@@ -81,16 +169,27 @@ public final class LambdaRuntime implements AutoCloseable {
      */
     public JsonNode call(String method, String path, String token, String contentType, String body, int timeoutSeconds)
             throws Exception {
+        Map<String, String> headers = new java.util.HashMap<>();
+        headers.put("authorization", token);
+        if (contentType != null) {
+            headers.put("content-type", contentType);
+        }
+        return send(method, path, headers, body, timeoutSeconds).response();
+    }
+
+    /** One HTTP request with these headers (names in lower case, as API Gateway passes them) through the function. */
+    public Answer send(String method, String path, Map<String, String> headers, String body, int timeoutSeconds) throws Exception {
         ObjectNode event = JSON.createObjectNode();
         event.put("version", "2.0");
         event.put("routeKey", "$default");
         event.put("rawPath", path);
         event.put("rawQueryString", "");
-        ObjectNode headers = event.putObject("headers");
-        headers.put("authorization", token);
-        if (contentType != null) {
-            headers.put("content-type", contentType);
-        }
+        ObjectNode eventHeaders = event.putObject("headers");
+        headers.forEach((name, value) -> {
+            if (value != null) {
+                eventHeaders.put(name, value);
+            }
+        });
         ObjectNode context = event.putObject("requestContext");
         ObjectNode http = context.putObject("http");
         http.put("method", method);
@@ -106,9 +205,36 @@ public final class LambdaRuntime implements AutoCloseable {
             event.put("body", body);
         }
         event.put("isBase64Encoded", false);
-        Invocation invocation = new Invocation(UUID.randomUUID().toString(), JSON.writeValueAsString(event), new CompletableFuture<>());
+        return invoke(JSON.writeValueAsString(event), timeoutSeconds);
+    }
+
+    /**
+     * Invokes the function with a raw event (e.g. the schedule's sweep event) and waits at most
+     * {@code timeoutSeconds} for its answer. Throws {@link InvocationFailed} for an invocation
+     * Lambda would fail.
+     */
+    public Answer invoke(String event, int timeoutSeconds) throws Exception {
+        Invocation invocation = new Invocation(event);
         queue.add(invocation);
-        return invocation.response().get(timeoutSeconds, TimeUnit.SECONDS);
+        try {
+            return invocation.answer.get(timeoutSeconds, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof InvocationFailed failed) {
+                throw failed;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * A future that the function's next poll for an event completes (it has finished its init),
+     * or that fails with {@link Failure#INIT_FAILED} if it reports an init error. Call it before
+     * starting the process.
+     */
+    public CompletableFuture<Void> expectPoll() {
+        CompletableFuture<Void> next = new CompletableFuture<>();
+        polled = next;
+        return next;
     }
 
     /**
@@ -116,12 +242,17 @@ public final class LambdaRuntime implements AutoCloseable {
      * hands out nothing. Returns how many invocations were in flight.
      */
     public int crashed() {
+        return crashed(new InvocationFailed(Failure.PROCESS_DIED, "the function process died during the invocation"));
+    }
+
+    /** As {@link #crashed()}, failing the invocations in flight with this failure. */
+    public int crashed(InvocationFailed failure) {
         deaths.incrementAndGet();
         int lost = 0;
         for (String id : inFlight.keySet()) {
             Invocation invocation = inFlight.remove(id);
             if (invocation != null) {
-                invocation.response().completeExceptionally(new IllegalStateException("the function process died during the invocation"));
+                invocation.answer.completeExceptionally(failure);
                 lost++;
             }
         }
@@ -133,6 +264,7 @@ public final class LambdaRuntime implements AutoCloseable {
         try {
             if (path.equals(NEXT)) {
                 int generation = deaths.get();
+                polled.complete(null);
                 Invocation next = queue.take();
                 if (generation != deaths.get()) {
                     // Polled by a process that has died since: keep the event for the next one.
@@ -140,29 +272,57 @@ public final class LambdaRuntime implements AutoCloseable {
                     reply(exchange, 500, "");
                     return;
                 }
-                inFlight.put(next.id(), next);
-                exchange.getResponseHeaders().add("Lambda-Runtime-Aws-Request-Id", next.id());
-                exchange.getResponseHeaders().add("Lambda-Runtime-Deadline-Ms", Long.toString(System.currentTimeMillis() + 900_000));
+                inFlight.put(next.id, next);
+                long deadline = System.currentTimeMillis() + timeout.toMillis();
+                exchange.getResponseHeaders().add("Lambda-Runtime-Aws-Request-Id", next.id);
+                exchange.getResponseHeaders().add("Lambda-Runtime-Deadline-Ms", Long.toString(deadline));
                 exchange.getResponseHeaders().add("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:000000000000:function:benchmark");
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
-                reply(exchange, 200, next.event());
+                next.takenAt = System.nanoTime();
+                deadlines.schedule(() -> timedOut(next), timeout.toMillis(), TimeUnit.MILLISECONDS);
+                reply(exchange, 200, next.event);
                 return;
             }
-            String[] parts = path.split("/");
-            // /2018-06-01/runtime/invocation/{id}/response or /error
-            Invocation done = inFlight.remove(parts[4]);
             byte[] body = exchange.getRequestBody().readAllBytes();
+            if (path.equals(INIT_ERROR)) {
+                polled.completeExceptionally(new InvocationFailed(Failure.INIT_FAILED, new String(body, StandardCharsets.UTF_8)));
+                reply(exchange, 202, "");
+                return;
+            }
+            // /2018-06-01/runtime/invocation/{id}/response or /error
+            String[] parts = path.split("/");
+            Invocation done = inFlight.remove(parts[4]);
             if (done != null) {
-                if (parts[5].equals("response")) {
-                    done.response().complete(JSON.readTree(body));
+                long duration = System.nanoTime() - done.takenAt;
+                if (!parts[5].equals("response")) {
+                    done.answer.completeExceptionally(new InvocationFailed(Failure.FUNCTION_ERROR, new String(body, StandardCharsets.UTF_8)));
+                } else if (body.length > MAX_RESPONSE_BYTES) {
+                    done.answer.completeExceptionally(new InvocationFailed(Failure.RESPONSE_TOO_LARGE, "the response payload is "
+                            + body.length + " bytes; Lambda's limit is " + MAX_RESPONSE_BYTES));
+                    reply(exchange, 413, "{\"errorMessage\":\"Exceeded maximum allowed payload size (" + MAX_RESPONSE_BYTES
+                            + " bytes).\",\"errorType\":\"RequestEntityTooLarge\"}");
+                    return;
                 } else {
-                    done.response().completeExceptionally(new IllegalStateException(new String(body, StandardCharsets.UTF_8)));
+                    done.answer.complete(new Answer(JSON.readTree(body), duration, body.length));
                 }
             }
             reply(exchange, 202, "");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             reply(exchange, 500, "");
+        }
+    }
+
+    /** The process is stopped before the caller hears of the timeout, so that its next invocation finds none running. */
+    private void timedOut(Invocation invocation) {
+        if (inFlight.remove(invocation.id, invocation)) {
+            InvocationFailed failure = new InvocationFailed(Failure.TIMED_OUT,
+                    "the function ran past its timeout of " + timeout.toMillis() / 1000.0 + " s");
+            try {
+                onTimeout.accept(failure);
+            } finally {
+                invocation.answer.completeExceptionally(failure);
+            }
         }
     }
 
@@ -177,6 +337,7 @@ public final class LambdaRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        deadlines.shutdownNow();
         server.stop(0);
     }
 }

@@ -14,6 +14,7 @@ import dev.segments.segment.store.SegmentStore;
 import dev.segments.testing.Api;
 import dev.segments.testing.Api.Fixture;
 import dev.segments.testing.FaultyStore;
+import dev.segments.testing.ServiceLines;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -30,10 +31,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
- * The store is killed (SIGKILL) while clients write, and started again 12 s later. Requests the
- * SDK's retries cannot carry through the outage get 503 with Retry-After within the 10 s call
- * timeout, inside Lambda's 15 s; afterwards every request answered 200
- * is in the data, the invariants hold, and writes succeed again.
+ * The store is killed (SIGKILL) while clients write, and started again 12 s later. Requests that
+ * cannot be carried through the outage get 503 with Retry-After by their deadline (13 s outside
+ * Lambda), inside Lambda's 15 s; afterwards every request answered 200 is in the data, the
+ * invariants hold, and writes succeed again. The local event server runs one request at a time,
+ * so a client may also wait for the request before its own: the function's own time, from the
+ * request lines, is what must stay inside Lambda's timeout.
  */
 @QuarkusTest
 @TestProfile(FaultyStore.class)
@@ -57,6 +60,7 @@ class StoreFaultTest {
         Fixture f = segmentWithUsers(users.toArray(String[]::new));
         SegmentKey key = new SegmentKey(f.project(), f.environment(), f.segment());
         long future = System.currentTimeMillis() + 86_400_000L;
+        long linesFrom = ServiceLines.end();
         List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean running = new AtomicBoolean(true);
         ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -93,7 +97,9 @@ class StoreFaultTest {
             assertTrue(o.retryAfter() != null, "503 without Retry-After: " + o);
         }
         long slowest = outcomes.stream().mapToLong(Outcome::millis).max().orElse(0);
-        assertTrue(slowest < 15_000, "a request took " + slowest + " ms; Lambda's timeout is 15 s");
+        double slowestInFunction = ServiceLines.since(linesFrom, "request").stream()
+                .mapToDouble(line -> line.get("latencyMs").asDouble()).max().orElse(0);
+        assertTrue(slowestInFunction < 15_000, "a request took " + slowestInFunction + " ms; Lambda's timeout is 15 s");
 
         Segment after = store.find(key).orElseThrow();
         Set<String> scheduled = new HashSet<>();
@@ -108,7 +114,8 @@ class StoreFaultTest {
         assertEquals(after.version(), history.size(), "one history entry per version, the creation included");
         admin().contentType(Api.SEMANTIC_PATCH).body(java.util.Map.of("instructions", List.of(Api.remove("c0-0"))))
                 .patch(f.expiringPath()).then().statusCode(200);
-        System.out.printf("Store fault: %d requests, %d answered 503 during the outage, %d answered 200 all present, slowest %d ms%n",
-                outcomes.size(), failed.size(), outcomes.size() - failed.size(), slowest);
+        System.out.printf("Store fault: %d requests, %d answered 503 during the outage, %d answered 200 all present, slowest "
+                        + "%.0f ms in the function (%d ms seen by its client)%n",
+                outcomes.size(), failed.size(), outcomes.size() - failed.size(), slowestInFunction, slowest);
     }
 }

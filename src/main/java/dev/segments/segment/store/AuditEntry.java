@@ -24,13 +24,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * <p>Its sort key orders entries by time, then segment, then version; the audit index and
  * each segment's entry partition are sorted by it, and the entry's id is the sort key in
  * base64url, so an id says where its entry is stored and can serve as a paging cursor.
+ * {@code commit} is the id of the commit that wrote the change (see {@link Commits}).
  */
-public record AuditEntry(SegmentKey segment, String incarnation, Change change) {
+public record AuditEntry(SegmentKey segment, String incarnation, Change change, String commit) {
 
     /** Days an entry is kept; DynamoDB's TTL deletes it afterwards, and reads hide it at once. */
     public static final String RETENTION_DAYS = "segments.audit.retention-days";
-    /** The one value of the audit index's partition attribute. */
-    static final String LOG = "all";
 
     private static final Pattern SORT_KEY = Pattern.compile("^(\\d{13})#([^#]+)#([^#]+)#([^#]+)#([^#]+)#(\\d{12})$");
 
@@ -77,25 +76,24 @@ public record AuditEntry(SegmentKey segment, String incarnation, Change change) 
     /** The entry as an item of its own, kept for {@code retentionSeconds} after it was made. */
     Map<String, AttributeValue> item(long retentionSeconds) {
         Map<String, AttributeValue> item = key(partition(segment), sortKey());
-        locate(item, segment, incarnation);
-        item.put("history", s(SegmentCodec.encodeHistory(List.of(change))));
-        indexAt(item, sortKey());
+        holding(item, List.of(this));
+        AuditIndex.place(item, segment, sortKey());
         item.put(Table.TTL, n(change.at() / 1000 + retentionSeconds));
         return item;
     }
 
-    /** The attributes that say whose entries an item (entry or segment head) holds. */
-    static void locate(Map<String, AttributeValue> item, SegmentKey segment, String incarnation) {
-        item.put("project", s(segment.projectKey()));
-        item.put("environment", s(segment.environmentKey()));
-        item.put("segment", s(segment.key()));
-        item.put("incarnation", s(incarnation));
-    }
-
-    /** Puts the item in the audit index at {@code sortKey}. */
-    static void indexAt(Map<String, AttributeValue> item, String sortKey) {
-        item.put(Table.AUDIT_LOG, s(LOG));
-        item.put(Table.AUDIT_AT, s(sortKey));
+    /**
+     * Makes an item (entry or segment head) hold these entries, all of one segment incarnation:
+     * whose they are, and their changes with the ids of the commits that wrote them.
+     */
+    static void holding(Map<String, AttributeValue> item, List<AuditEntry> entries) {
+        AuditEntry first = entries.get(0);
+        item.put("project", s(first.segment().projectKey()));
+        item.put("environment", s(first.segment().environmentKey()));
+        item.put("segment", s(first.segment().key()));
+        item.put("incarnation", s(first.incarnation()));
+        item.put("history", s(SegmentCodec.encodeHistory(
+                entries.stream().map(e -> new SegmentCodec.Recorded(e.change(), e.commit())).toList())));
     }
 
     /** The entries an entry item or a segment head (its latest commit) holds. */
@@ -103,8 +101,8 @@ public record AuditEntry(SegmentKey segment, String incarnation, Change change) 
         SegmentKey segment = new SegmentKey(string(item, "project"), string(item, "environment"), string(item, "segment"));
         String incarnation = string(item, "incarnation");
         List<AuditEntry> entries = new ArrayList<>();
-        for (Change change : SegmentCodec.decodeHistory(string(item, "history"))) {
-            entries.add(new AuditEntry(segment, incarnation, change));
+        for (SegmentCodec.Recorded recorded : SegmentCodec.decodeHistory(string(item, "history"))) {
+            entries.add(new AuditEntry(segment, incarnation, recorded.change(), recorded.commit()));
         }
         return entries;
     }

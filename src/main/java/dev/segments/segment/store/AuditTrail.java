@@ -1,6 +1,5 @@
 package dev.segments.segment.store;
 
-import static dev.segments.dynamo.Attributes.key;
 import static dev.segments.dynamo.Attributes.s;
 import static dev.segments.dynamo.Attributes.string;
 
@@ -21,8 +20,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Reads the audit log: entry items, plus the changes of each segment's latest commit, which
- * live in its head until the next commit copies them out (see {@link SegmentStore}). An entry
- * can be in both places for a moment; it is shown once.
+ * live in its head until the next commit copies them out (see {@link AuditEntries}). An entry
+ * can be in both places for a moment; it is shown once. The whole log is read through the
+ * sharded audit index ({@link AuditIndex}), one segment's from its head and entry partition.
  */
 @ApplicationScoped
 public class AuditTrail {
@@ -33,11 +33,13 @@ public class AuditTrail {
     private final DynamoDbClient db;
     private final String table;
     private final long retentionMillis;
+    private final AuditEntries entries;
 
     public AuditTrail(Table table, @ConfigProperty(name = AuditEntry.RETENTION_DAYS) int retentionDays) {
         this.db = table.client();
         this.table = table.name();
         this.retentionMillis = retentionDays * 86_400_000L;
+        this.entries = new AuditEntries(db, table.name(), retentionDays * 86_400L);
     }
 
     /**
@@ -52,9 +54,8 @@ public class AuditTrail {
         String lowest = max(from, AuditEntry.timeBound(now - retentionMillis));
         TreeMap<String, AuditEntry> found = new TreeMap<>(Comparator.reverseOrder());
         if (segment.isPresent()) {
-            Map<String, AttributeValue> head = db.getItem(g -> g.tableName(table).consistentRead(true)
-                    .key(key(SegmentStore.headPk(segment.get()), segment.get().key()))).item();
-            if (head != null && !head.isEmpty()) {
+            Map<String, AttributeValue> head = HeadItem.read(db, table, segment.get());
+            if (head != null) {
                 collect(head, lowest, below, filter, found);
             }
         }
@@ -82,17 +83,13 @@ public class AuditTrail {
             return Optional.empty();
         }
         SegmentKey segment = AuditEntry.segmentOf(sortKey.get());
-        for (Map<String, AttributeValue> itemKey : List.of(key(AuditEntry.partition(segment), sortKey.get()),
-                key(SegmentStore.headPk(segment), segment.key()))) {
-            Map<String, AttributeValue> item = db.getItem(g -> g.tableName(table).consistentRead(true).key(itemKey)).item();
-            if (item != null && !item.isEmpty()) {
-                Optional<AuditEntry> entry = AuditEntry.of(item).stream().filter(e -> e.sortKey().equals(sortKey.get())).findFirst();
-                if (entry.isPresent()) {
-                    return entry;
-                }
-            }
+        Optional<AuditEntry> copied = entries.find(segment, sortKey.get());
+        if (copied.isPresent()) {
+            return copied;
         }
-        return Optional.empty();
+        Map<String, AttributeValue> head = HeadItem.read(db, table, segment);
+        return head == null ? Optional.empty()
+                : AuditEntry.of(head).stream().filter(e -> e.sortKey().equals(sortKey.get())).findFirst();
     }
 
     /** Index rows (or one segment's entry items) below {@code below}, newest first. */
@@ -103,11 +100,7 @@ public class AuditTrail {
                             .expressionAttributeValues(Map.of(":pk", s(AuditEntry.partition(segment.get())), ":below", s(below))))
                     .items().iterator();
         }
-        return db.queryPaginator(q -> q.tableName(table).indexName(Table.AUDIT_INDEX).scanIndexForward(false)
-                        .keyConditionExpression("#log = :log AND #at < :below")
-                        .expressionAttributeNames(Map.of("#log", Table.AUDIT_LOG, "#at", Table.AUDIT_AT))
-                        .expressionAttributeValues(Map.of(":log", s(AuditEntry.LOG), ":below", s(below))))
-                .items().iterator();
+        return AuditIndex.newestFirst(db, table, below);
     }
 
     private static void collect(Map<String, AttributeValue> item, String from, String below, Predicate<AuditEntry> filter,

@@ -1,21 +1,18 @@
 package dev.segments.segment.store;
 
-import static dev.segments.dynamo.Attributes.key;
 import static dev.segments.dynamo.Attributes.string;
 
-import dev.segments.dynamo.Backoff;
+import dev.segments.dynamo.Batches;
 import dev.segments.dynamo.Table;
+import dev.segments.ops.Deadline;
 import dev.segments.project.ProjectStore;
 import dev.segments.segment.SegmentKey;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 /**
  * Which incarnation of its environment a segment belongs to. A segment's incarnation id begins
@@ -57,28 +54,16 @@ final class EnvironmentScope {
     }
 
     /** The segment's head and its project's item, in one consistent BatchGetItem. */
-    Read read(SegmentKey key) {
-        Map<String, AttributeValue> headKey = key(SegmentStore.headPk(key), key.key());
-        Map<String, AttributeValue> projectKey = ProjectStore.itemKey(key.projectKey());
-        List<Map<String, AttributeValue>> pending = new ArrayList<>(List.of(headKey, projectKey));
+    Read read(SegmentKey key, Deadline deadline) {
+        Map<String, AttributeValue> headKey = HeadItem.key(key);
         Map<String, AttributeValue> head = null;
         Map<String, AttributeValue> project = null;
-        int round = 0;
-        while (!pending.isEmpty()) {
-            List<Map<String, AttributeValue>> asked = List.copyOf(pending);
-            BatchGetItemResponse response = db.batchGetItem(b -> b.requestItems(
-                    Map.of(table, KeysAndAttributes.builder().keys(asked).consistentRead(true).build())));
-            for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
-                if (string(item, Table.PK).equals(string(headKey, Table.PK))) {
-                    head = item;
-                } else {
-                    project = item;
-                }
-            }
-            KeysAndAttributes unprocessed = response.unprocessedKeys().get(table);
-            pending = unprocessed == null || !unprocessed.hasKeys() ? List.of() : new ArrayList<>(unprocessed.keys());
-            if (!pending.isEmpty()) {
-                Backoff.pause(++round);
+        for (Map<String, AttributeValue> item : Batches.getAll(db, table, List.of(headKey, ProjectStore.itemKey(key.projectKey())),
+                deadline)) {
+            if (string(item, Table.PK).equals(string(headKey, Table.PK))) {
+                head = item;
+            } else {
+                project = item;
             }
         }
         return new Read(head, ProjectStore.environmentId(project, key.environmentKey()));

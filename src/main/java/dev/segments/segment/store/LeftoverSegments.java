@@ -45,7 +45,7 @@ public class LeftoverSegments {
 
     /** Up to {@code limit} heads of the environment's partition after {@code after}, and which of them belong to {@code environmentId}. */
     public Page find(String projectKey, String environmentKey, String environmentId, Optional<String> after, int limit) {
-        String pk = SegmentStore.headPk(projectKey, environmentKey);
+        String pk = HeadItem.pk(projectKey, environmentKey);
         QueryRequest.Builder query = QueryRequest.builder().tableName(table).consistentRead(true).limit(limit)
                 .keyConditionExpression("pk = :pk")
                 .projectionExpression("sk, incarnation, deleted")
@@ -54,7 +54,7 @@ public class LeftoverSegments {
         QueryResponse response = db.query(query.build());
         List<SegmentKey> leftovers = new ArrayList<>();
         for (Map<String, AttributeValue> head : response.items()) {
-            if (!head.containsKey("deleted") && EnvironmentScope.belongsTo(string(head, "incarnation"), environmentId)) {
+            if (HeadItem.isLive(head) && EnvironmentScope.belongsTo(HeadItem.incarnation(head), environmentId)) {
                 leftovers.add(new SegmentKey(projectKey, environmentKey, string(head, Table.SK)));
             }
         }
@@ -65,8 +65,8 @@ public class LeftoverSegments {
 
     /** The environment incarnation the live segment under {@code key} was created in, whether or not it still exists. */
     public Optional<String> environmentOf(SegmentKey key) {
-        Map<String, AttributeValue> head = liveHead(key);
-        String incarnation = head == null ? null : string(head, "incarnation");
+        Map<String, AttributeValue> head = HeadItem.read(db, table, key);
+        String incarnation = HeadItem.isLive(head) ? HeadItem.incarnation(head) : null;
         return incarnation == null || !incarnation.contains(".") ? Optional.empty()
                 : Optional.of(incarnation.substring(0, incarnation.indexOf('.')));
     }
@@ -76,15 +76,9 @@ public class LeftoverSegments {
      * change {@code deletion} makes of its version; false if there is no such head.
      */
     public boolean delete(SegmentKey key, String environmentId, LongFunction<Change> deletion) {
-        return segments.tombstone(key, k -> {
-            Map<String, AttributeValue> head = liveHead(k);
-            return head != null && EnvironmentScope.belongsTo(string(head, "incarnation"), environmentId) ? head : null;
+        return segments.tombstone(key, (k, deadline) -> {
+            Map<String, AttributeValue> head = HeadItem.read(db, table, k);
+            return HeadItem.isLive(head) && EnvironmentScope.belongsTo(HeadItem.incarnation(head), environmentId) ? head : null;
         }, deletion);
-    }
-
-    private Map<String, AttributeValue> liveHead(SegmentKey key) {
-        Map<String, AttributeValue> head = db.getItem(g -> g.tableName(table).consistentRead(true)
-                .key(key(SegmentStore.headPk(key), key.key()))).item();
-        return head == null || head.isEmpty() || head.containsKey("deleted") ? null : head;
     }
 }

@@ -23,7 +23,8 @@ import java.util.Set;
  * one array per target ({@code [type, kind, key]}, plus {@code id, version, date} when its
  * removal is scheduled). Targets are spread over buckets by a stable hash of kind and key, and
  * each bucket is written sorted, so an unchanged bucket encodes to the same string and is
- * not written again.
+ * not written again. A history attribute holds changes with the id of the commit that wrote each
+ * (see {@link Commits}).
  */
 final class SegmentCodec {
 
@@ -106,11 +107,16 @@ final class SegmentCodec {
         }
     }
 
-    static String encodeHistory(List<Change> changes) {
+    /** A change as a history attribute keeps it: with the id of the commit that wrote it. */
+    record Recorded(Change change, String commit) {
+    }
+
+    static String encodeHistory(List<Recorded> history) {
         StringWriter out = new StringWriter();
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartArray();
-            for (Change change : changes) {
+            for (Recorded recorded : history) {
+                Change change = recorded.change();
                 json.writeStartObject();
                 json.writeNumberField("version", change.version());
                 json.writeNumberField("at", change.at());
@@ -124,6 +130,9 @@ final class SegmentCodec {
                     json.writeString(effect);
                 }
                 json.writeEndArray();
+                if (recorded.commit() != null) {
+                    json.writeStringField("commit", recorded.commit());
+                }
                 json.writeEndObject();
             }
             json.writeEndArray();
@@ -133,10 +142,10 @@ final class SegmentCodec {
         return out.toString();
     }
 
-    static List<Change> decodeHistory(String encoded) {
-        List<Change> changes = new ArrayList<>();
+    static List<Recorded> decodeHistory(String encoded) {
+        List<Recorded> history = new ArrayList<>();
         if (encoded == null) {
-            return changes;
+            return history;
         }
         try (JsonParser json = JSON.createParser(encoded)) {
             expect(json.nextToken(), JsonToken.START_ARRAY);
@@ -146,6 +155,7 @@ final class SegmentCodec {
                 String actor = null;
                 String actorId = null;
                 String comment = null;
+                String commit = null;
                 List<String> effects = new ArrayList<>();
                 while (json.nextToken() == JsonToken.FIELD_NAME) {
                     String field = json.currentName();
@@ -156,6 +166,7 @@ final class SegmentCodec {
                         case "actor" -> actor = json.getText();
                         case "actorId" -> actorId = json.getText();
                         case "comment" -> comment = json.getText();
+                        case "commit" -> commit = json.getText();
                         case "effects" -> {
                             while (json.nextToken() != JsonToken.END_ARRAY) {
                                 effects.add(json.getText());
@@ -164,12 +175,12 @@ final class SegmentCodec {
                         default -> json.skipChildren();
                     }
                 }
-                changes.add(new Change(version, at, actor(actorId, actor), comment, effects));
+                history.add(new Recorded(new Change(version, at, actor(actorId, actor), comment, effects), commit));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return changes;
+        return history;
     }
 
     /** Changes recorded before actors had ids name the expiry service "service". */

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segments.dynamo.RequestCounter;
+import dev.segments.dynamo.StoreUnavailable;
 import dev.segments.segment.Actor;
 import dev.segments.segment.Change;
 import dev.segments.segment.Edit;
@@ -31,12 +32,14 @@ import dev.segments.segment.store.SegmentStore;
 import dev.segments.segment.store.WriteConflict;
 import dev.segments.testing.Api.Fixture;
 import dev.segments.testing.Api;
+import dev.segments.testing.StoreProxy;
 import dev.segments.web.AppClock;
 import dev.segments.web.Ids;
 import dev.segments.web.JsonBody;
 import io.restassured.response.Response;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -69,28 +72,38 @@ import java.util.function.Supplier;
  * (the same JSON parsing, core and store calls as {@link ExpiringTargetsResource} and
  * {@link SegmentResource}) from their own threads, so conditional writes really are lost and
  * retried while the HTTP clients write.
+ *
+ * <p>The store behaves as DynamoDB under AWS does ({@link StoreProxy}): {@link #FAULT_RATE} of
+ * all store calls, from the first request on, are faulted by every kind the proxy has (applied
+ * with the answer dropped, reset or 500; throttled or 500 without applying; batches cut short).
+ * No change may be lost or doubled: a request answered 200 changed the segment exactly once or
+ * had nothing to change, a 409 changed nothing, and a 503 changed nothing unless it said its
+ * outcome was unknown, and then at most once.
  */
 final class MixedWriters {
 
     static final int CLIENTS = 8;
     static final int REQUESTS_PER_CLIENT = 200;
     static final int USERS = 48;
+    static final double FAULT_RATE = 0.05;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SegmentStore store;
     private final AppClock clock;
     private final Ids ids;
     private final boolean nearExpiries;
+    private final StoreProxy proxy;
 
     /** One request as sent and answered. */
     record Sent(String id, boolean segmentPatch, boolean http, JsonNode body, int status, JsonNode response) {
     }
 
-    MixedWriters(SegmentStore store, AppClock clock, Ids ids, boolean nearExpiries) {
+    MixedWriters(SegmentStore store, AppClock clock, Ids ids, boolean nearExpiries, StoreProxy proxy) {
         this.store = store;
         this.clock = clock;
         this.ids = ids;
         this.nearExpiries = nearExpiries;
+        this.proxy = proxy;
     }
 
     static String user(int i) {
@@ -99,6 +112,17 @@ final class MixedWriters {
 
     void run(String label) throws Exception {
         long started = System.nanoTime();
+        long seed = System.nanoTime();
+        proxy.resetCounts();
+        proxy.failRandomly(FAULT_RATE, seed, Set.of(), EnumSet.allOf(StoreProxy.Fault.class));
+        try {
+            runFaulted(label, started, seed);
+        } finally {
+            proxy.heal();
+        }
+    }
+
+    private void runFaulted(String label, long started, long seed) throws Exception {
         List<String> users = new ArrayList<>();
         for (int i = 0; i < USERS; i++) {
             users.add(user(i));
@@ -113,7 +137,6 @@ final class MixedWriters {
         }
         Api.patchExpiring(f, adds).then().statusCode(200);
         Segment initial = store.find(key).orElseThrow();
-        long seed = System.nanoTime();
 
         Map<String, Long> dbBefore = RequestCounter.requests();
         List<Sent> sent = Collections.synchronizedList(new ArrayList<>());
@@ -135,12 +158,18 @@ final class MixedWriters {
         }
         pool.shutdown();
         Map<String, Long> db = RequestCounter.since(dbBefore, RequestCounter.requests());
+        Map<String, Long> faults = proxy.faults();
+        long storeCalls = proxy.callCount();
+        proxy.heal();
 
         Map<String, Sent> byId = new HashMap<>();
         sent.forEach(s -> byId.put(s.id(), s));
         assertEquals(CLIENTS * REQUESTS_PER_CLIENT, byId.size());
+        Map<Integer, Long> answers = new TreeMap<>();
         for (Sent s : sent) {
-            assertTrue(s.status() == 200 || s.status() == 409, "unexpected answer " + s.status() + " to " + s.id() + ": " + s.response());
+            assertTrue(s.status() == 200 || s.status() == 409 || s.status() == 503,
+                    "unexpected answer " + s.status() + " to " + s.id() + ": " + s.response());
+            answers.merge(s.status(), 1L, Long::sum);
         }
 
         Segment stored = store.find(key).orElseThrow();
@@ -170,7 +199,8 @@ final class MixedWriters {
                 Sent request = byId.get(recorded.comment());
                 assertNotNull(request, "history entry " + recorded + " belongs to no request");
                 assertTrue(changingRequests.add(request.id()), "request " + request.id() + " changed the segment twice");
-                assertEquals(200, request.status(), "a request that failed changed the segment: " + request.id());
+                assertTrue(request.status() == 200 || outcomeUnknown(request), "a request that failed changed the segment: "
+                        + request.id() + " " + request.status() + " " + request.response());
                 Edit edit = new Edit(recorded.at(), recorded.actor(), recorded.comment(), replayIds);
                 replayed = request.segmentPatch()
                         ? SegmentPatches.segment(state, Instructions.segment(JsonBody.instructions(request.body(), SegmentLimits.MAX_INSTRUCTIONS)), edit)
@@ -180,18 +210,15 @@ final class MixedWriters {
             state = replayed.segment();
             states.put(state.version(), state);
             itemsSeen.add(items(state));
-            if (!Change.SERVICE.equals(recorded.actor())) {
+            if (!Change.SERVICE.equals(recorded.actor()) && byId.get(recorded.comment()).status() == 200) {
                 Sent request = byId.get(recorded.comment());
                 assertShows(state, request);
                 mapping.match(state, request);
             }
         }
         int unchanged = 0;
-        int failed = 0;
         for (Sent s : sent) {
-            if (s.status() != 200) {
-                failed++;
-            } else if (!changingRequests.contains(s.id())) {
+            if (s.status() == 200 && !changingRequests.contains(s.id())) {
                 unchanged++;
                 if (s.segmentPatch()) {
                     Segment seen = states.get(s.response().get("version").asLong());
@@ -235,15 +262,18 @@ final class MixedWriters {
                 "the API shows " + apiIncluded + ", between " + before + " and " + after);
 
         long httpCount = sent.stream().filter(Sent::http).count();
+        long unknownApplied = sent.stream().filter(s -> outcomeUnknown(s) && changingRequests.contains(s.id())).count();
         long seconds = (System.nanoTime() - started) / 1_000_000;
-        System.out.printf("Mixed writers (%s): %d PATCHes from %d clients (%d over HTTP, %d in-process), %d answered 200, "
-                        + "%d failed (409), %d changed the segment, %d changed nothing; %d expiries by the service; "
-                        + "version %d -> %d (+%d), %d history entries replayed and equal; %d conditional head writes for %d "
-                        + "commits (%d lost races retried); seed %d; %d ms%n",
-                label, sent.size(), CLIENTS, httpCount, sent.size() - httpCount, sent.size() - failed, failed,
-                changingRequests.size(), unchanged, serviceChanges, initial.version(), stored.version(),
-                stored.version() - initial.version(), history.size(), db.getOrDefault("PutItem", 0L), history.size(),
-                db.getOrDefault("PutItem", 0L) - history.size(), seed, seconds);
+        System.out.printf("Mixed writers (%s): %d PATCHes from %d clients (%d over HTTP, %d in-process) with %.0f%% of %d store "
+                        + "calls faulted %s; answers by status %s (%d of the 503s of unknown outcome were applied); "
+                        + "%d changed the segment, each exactly once, %d changed nothing, no 409 or known-failed 503 changed "
+                        + "anything; %d expiries by the service; version %d -> %d (+%d), %d history entries replayed serially "
+                        + "through the core and equal, stored segment equal to the replay; %d conditional head writes sent "
+                        + "(SDK retries included) for %d commits; seed %d; %d ms%n",
+                label, sent.size(), CLIENTS, httpCount, sent.size() - httpCount, FAULT_RATE * 100, storeCalls, faults, answers,
+                unknownApplied, changingRequests.size(), unchanged, serviceChanges, initial.version(), stored.version(),
+                stored.version() - initial.version(), history.size(), db.getOrDefault("PutItem", 0L), history.size(), seed,
+                seconds);
     }
 
     /** One request, with its unique id as comment, over HTTP or as another Lambda instance would run it. */
@@ -294,7 +324,15 @@ final class MixedWriters {
                     SegmentJson.expiringPatched(outcome.revision().segment(), ExpiringView.USERS, parsed.size(), outcome.errors()));
         } catch (WriteConflict conflict) {
             return new Sent(id, segmentPatch, false, body, 409, JSON.createObjectNode().put("code", "optimistic_locking_error"));
+        } catch (StoreUnavailable unavailable) {
+            return new Sent(id, segmentPatch, false, body, 503,
+                    JSON.createObjectNode().put("code", "service_unavailable").put("message", unavailable.getMessage()));
         }
+    }
+
+    /** A 503 whose message says the request may or may not have been applied. */
+    private static boolean outcomeUnknown(Sent sent) {
+        return sent.status() == 503 && sent.response().path("message").asText().contains("may or may not");
     }
 
     /** Far dates from a few fixed ones (so adds repeat, conflict and update); with near expiries, some 0.3 to 2 s ahead. */

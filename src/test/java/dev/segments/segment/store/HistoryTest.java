@@ -39,9 +39,9 @@ class HistoryTest {
         long version = Api.version(f);
 
         Map<String, AttributeValue> head = table.client().getItem(g -> g.tableName(table.name()).consistentRead(true)
-                .key(Attributes.key(SegmentStore.headPk(f.project(), f.environment()), f.segment()))).item();
+                .key(Attributes.key(HeadItem.pk(f.project(), f.environment()), f.segment()))).item();
         var history = SegmentCodec.decodeHistory(head.get("history").s());
-        var last = history.get(history.size() - 1);
+        var last = history.get(history.size() - 1).change();
         assertEquals(version, last.version());
         assertEquals("release-bot", last.actor().name());
         assertEquals("ticket FM-42", last.comment());
@@ -60,14 +60,14 @@ class HistoryTest {
         var items = table.client().query(q -> q.tableName(table.name()).consistentRead(true)
                 .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(entryPk)))).items();
         Map<String, AttributeValue> head = table.client().getItem(g -> g.tableName(table.name()).consistentRead(true)
-                .key(Attributes.key(SegmentStore.headPk(f.project(), f.environment()), f.segment()))).item();
+                .key(Attributes.key(HeadItem.pk(f.project(), f.environment()), f.segment()))).item();
         List<Long> versions = new java.util.ArrayList<>();
         items.forEach(item -> {
-            var change = SegmentCodec.decodeHistory(item.get("history").s()).get(0);
+            var change = SegmentCodec.decodeHistory(item.get("history").s()).get(0).change();
             versions.add(change.version());
             assertEquals(change.at() / 1000 + 90 * 86_400L, Long.parseLong(item.get(Table.TTL).n()), "kept for the retention");
         });
-        SegmentCodec.decodeHistory(head.get("history").s()).forEach(c -> versions.add(c.version()));
+        SegmentCodec.decodeHistory(head.get("history").s()).forEach(c -> versions.add(c.change().version()));
         // Version 1 is the creation; the head keeps only its latest commit.
         assertEquals(java.util.stream.LongStream.rangeClosed(1, 46).boxed().toList(), versions);
     }

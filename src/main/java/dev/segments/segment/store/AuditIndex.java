@@ -1,0 +1,127 @@
+package dev.segments.segment.store;
+
+import static dev.segments.dynamo.Attributes.s;
+import static dev.segments.dynamo.Attributes.string;
+
+import dev.segments.dynamo.Table;
+import dev.segments.ops.Deadline;
+import dev.segments.segment.SegmentKey;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The audit index ({@code auditLog}, {@code auditAt}): every entry item, and every segment
+ * head for the entries of its latest commit, sorted by the entries' sort keys. One partition
+ * key for a whole deployment would cap every change of it at one partition's write rate (about
+ * 1,000 writes a second), so items spread over {@link #SHARDS} partitions by segment, and a
+ * listing merges them back into one newest-first order. Sort keys name their segment, so no two
+ * entries of different segments compare equal and the merged order is exact.
+ */
+final class AuditIndex {
+
+    static final int SHARDS = 16;
+    /** Rows a shard query fetches at a time: a page of the listing seldom needs more from one shard. */
+    private static final int ROWS_PER_QUERY = 25;
+    private static final ExecutorService FIRST_QUERIES = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "audit-index-shard");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private AuditIndex() {
+    }
+
+    /** Puts the item in the audit index at {@code sortKey}, in its segment's shard. */
+    static void place(Map<String, AttributeValue> item, SegmentKey segment, String sortKey) {
+        item.put(Table.AUDIT_LOG, s(shard(segment)));
+        item.put(Table.AUDIT_AT, s(sortKey));
+    }
+
+    private static String shard(SegmentKey segment) {
+        String name = segment.projectKey() + "#" + segment.environmentKey() + "#" + segment.key();
+        return "log#" + Math.floorMod(name.hashCode(), SHARDS);
+    }
+
+    /**
+     * Index rows sorted below {@code below}, newest first across all shards, read lazily. The
+     * first query of every shard is needed before the first row is known, so those are sent
+     * at once, in parallel.
+     */
+    static Iterator<Map<String, AttributeValue>> newestFirst(DynamoDbClient db, String table, String below) {
+        Optional<Deadline> deadline = Deadline.current();
+        List<CompletableFuture<Shard>> first = new ArrayList<>();
+        for (int i = 0; i < SHARDS; i++) {
+            String shard = "log#" + i;
+            Shard rows = new Shard(db.queryPaginator(q -> q.tableName(table).indexName(Table.AUDIT_INDEX).scanIndexForward(false)
+                            .limit(ROWS_PER_QUERY)
+                            .keyConditionExpression("#log = :log AND #at < :below")
+                            .expressionAttributeNames(Map.of("#log", Table.AUDIT_LOG, "#at", Table.AUDIT_AT))
+                            .expressionAttributeValues(Map.of(":log", s(shard), ":below", s(below))))
+                    .items().iterator());
+            first.add(CompletableFuture.supplyAsync(() -> deadline.isPresent() ? deadline.get().bind(rows::advance) : rows.advance(),
+                    FIRST_QUERIES).thenApply(any -> rows));
+        }
+        PriorityQueue<Shard> shards = new PriorityQueue<>(Comparator.comparing(Shard::next, Comparator.reverseOrder()));
+        for (CompletableFuture<Shard> rows : first) {
+            Shard shard;
+            try {
+                shard = rows.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+            if (shard.row != null) {
+                shards.add(shard);
+            }
+        }
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return !shards.isEmpty();
+            }
+
+            @Override
+            public Map<String, AttributeValue> next() {
+                Shard newest = shards.poll();
+                if (newest == null) {
+                    throw new NoSuchElementException();
+                }
+                Map<String, AttributeValue> row = newest.row;
+                if (newest.advance()) {
+                    shards.add(newest);
+                }
+                return row;
+            }
+        };
+    }
+
+    /** One shard's rows, newest first, with the one to take next in view. */
+    private static final class Shard {
+        private final Iterator<Map<String, AttributeValue>> rows;
+        private Map<String, AttributeValue> row;
+
+        Shard(Iterator<Map<String, AttributeValue>> rows) {
+            this.rows = rows;
+        }
+
+        boolean advance() {
+            row = rows.hasNext() ? rows.next() : null;
+            return row != null;
+        }
+
+        String next() {
+            return string(row, Table.AUDIT_AT);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.segments.segment.store;
+
+import static dev.segments.dynamo.Attributes.n;
+import static dev.segments.dynamo.Attributes.number;
+import static dev.segments.dynamo.Attributes.s;
+import static dev.segments.dynamo.Attributes.string;
+import static dev.segments.dynamo.Attributes.stringList;
+import static dev.segments.dynamo.Attributes.strings;
+
+import dev.segments.dynamo.Table;
+import dev.segments.segment.ExpiringTarget;
+import dev.segments.segment.Segment;
+import dev.segments.segment.SegmentKey;
+import dev.segments.segment.TargetRef;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * A segment's head item: {@code pk = SEGMENTS#<project>#<environment>}, {@code sk = <segment>}.
+ * Details, {@code version}, {@code incarnation} (new for every create, so a re-created segment
+ * never sees its predecessor's items), the bucket count, either the targets inline
+ * ({@code data}) or the ids of the chunks that hold them ({@code chunks}), the changes of its
+ * latest commit ({@code history}, in the audit index), and the due-index attributes while a
+ * removal is scheduled. A deleted segment's head is a tombstone ({@code deleted}) holding the
+ * deletion's entry.
+ */
+final class HeadItem {
+
+    private HeadItem() {
+    }
+
+    static String pk(String projectKey, String environmentKey) {
+        return "SEGMENTS#" + projectKey + "#" + environmentKey;
+    }
+
+    static String pk(SegmentKey key) {
+        return pk(key.projectKey(), key.environmentKey());
+    }
+
+    static Map<String, AttributeValue> key(SegmentKey segment) {
+        return dev.segments.dynamo.Attributes.key(pk(segment), segment.key());
+    }
+
+    /** The head item, live or tombstone, read consistently; null if there is none. */
+    static Map<String, AttributeValue> read(DynamoDbClient db, String table, SegmentKey segment) {
+        Map<String, AttributeValue> head = db.getItem(g -> g.tableName(table).consistentRead(true).key(key(segment))).item();
+        return head == null || head.isEmpty() ? null : head;
+    }
+
+    /** The head of a live segment whose targets are laid out as {@code chunks} says, holding the entries of its commit. */
+    static Map<String, AttributeValue> live(Segment segment, String incarnation, Chunks.Plan chunks, List<AuditEntry> latest) {
+        SegmentKey key = segment.key();
+        Map<String, AttributeValue> head = new LinkedHashMap<>(key(key));
+        head.put("name", s(segment.name()));
+        if (segment.description() != null) {
+            head.put("description", s(segment.description()));
+        }
+        head.put("tags", strings(segment.tags()));
+        head.put("creationDate", n(segment.creationDate()));
+        head.put("lastModifiedDate", n(segment.lastModifiedDate()));
+        head.put("version", n(segment.version()));
+        head.put("buckets", n(chunks.bucketCount()));
+        if (chunks.chunkIds().isEmpty()) {
+            head.put("data", s(chunks.buckets().get(0)));
+        } else {
+            head.put("chunks", strings(chunks.chunkIds()));
+        }
+        record(head, latest);
+        segment.nextExpiry().ifPresent(due -> DueIndex.place(head, key, due));
+        return head;
+    }
+
+    /** The tombstone of a deleted segment, holding the deletion's entry, until {@code ttl} (epoch seconds). */
+    static Map<String, AttributeValue> tombstone(AuditEntry deletion, long ttl) {
+        Map<String, AttributeValue> tombstone = new LinkedHashMap<>(key(deletion.segment()));
+        tombstone.put("deleted", AttributeValue.fromBool(true));
+        tombstone.put("version", n(deletion.change().version()));
+        record(tombstone, List.of(deletion));
+        tombstone.put(Table.TTL, n(ttl));
+        return tombstone;
+    }
+
+    /**
+     * Makes a head hold the changes of its commit and places it in the audit index at the
+     * oldest of them, so that paging below any of them still reaches it.
+     */
+    private static void record(Map<String, AttributeValue> head, List<AuditEntry> latest) {
+        AuditEntry.holding(head, latest);
+        AuditIndex.place(head, latest.get(0).segment(), latest.get(0).sortKey());
+    }
+
+    static boolean isTombstone(Map<String, AttributeValue> head) {
+        return head.containsKey("deleted");
+    }
+
+    static boolean isLive(Map<String, AttributeValue> head) {
+        return head != null && !isTombstone(head);
+    }
+
+    static String incarnation(Map<String, AttributeValue> head) {
+        return string(head, "incarnation");
+    }
+
+    static long version(Map<String, AttributeValue> head) {
+        return number(head, "version");
+    }
+
+    /** The chunks a head refers to; none for an inline or missing head or a tombstone. */
+    static List<String> chunkIds(Map<String, AttributeValue> head) {
+        return head == null ? List.of() : stringList(head, "chunks");
+    }
+
+    static String inlineData(Map<String, AttributeValue> head) {
+        return string(head, "data");
+    }
+
+    static SegmentKey keyOf(Map<String, AttributeValue> head) {
+        return new SegmentKey(string(head, "project"), string(head, "environment"), string(head, "sk"));
+    }
+
+    /** The segment a live head describes, with its targets decoded from {@code buckets}. */
+    static Segment segment(Map<String, AttributeValue> head, List<String> buckets) {
+        Set<TargetRef> targets = new HashSet<>();
+        Map<TargetRef, ExpiringTarget> schedules = new HashMap<>();
+        buckets.forEach(bucket -> SegmentCodec.decodeTargets(bucket, targets, schedules));
+        return new Segment(keyOf(head), string(head, "name"), string(head, "description"), stringList(head, "tags"),
+                number(head, "creationDate"), number(head, "lastModifiedDate"), version(head), targets, schedules);
+    }
+}

@@ -1,0 +1,253 @@
+package dev.segments.lambda;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.segments.lambda.ExecutionEnvironment.Invocation;
+import dev.segments.lambda.LargestSegment.Keys;
+import dev.segments.lambda.PackagedFunction.Build;
+import dev.segments.testing.Dynalite;
+import dev.segments.testing.DynamoMeter;
+import dev.segments.testing.DynamoMeter.Usage;
+import dev.segments.testing.LambdaRuntime.InvocationFailed;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Power tuning in the manner of AWS Lambda Power Tuning: the packaged function, native and JVM,
+ * at several memory sizes in Lambda's memory and CPU limits (see {@link ExecutionEnvironment}),
+ * against dynalite. Per memory size: cold start (process start to the first answered PATCH,
+ * median of three, and of it the init: process start to the first poll for an event), a small
+ * PATCH's duration as Lambda bills it (p50, p99), a one-schedule PATCH and a GET on a
+ * 15,000-user segment with every user scheduled (medians), the peak memory, and the cost of a
+ * million small PATCHes from the prices below and the DynamoDB request units a
+ * {@link DynamoMeter} counted. An OOM kill, a timeout or an over-cap answer shows in its cell.
+ * Prints one table; asserts nothing. Run with {@code bash scripts/power-tuning.sh}.
+ */
+@Tag("benchmark")
+class PowerTuningBenchmark {
+
+    /** Lambda, x86, us-east-1: per GB-second and per request (aws.amazon.com/lambda/pricing, looked up 2026-11-30). */
+    static final double LAMBDA_GB_SECOND = 0.0000166667;
+    static final double LAMBDA_REQUEST = 0.20 / 1_000_000;
+    /** DynamoDB on-demand, Standard table class, us-east-1: per read and write request unit (aws.amazon.com/dynamodb/pricing/on-demand, looked up 2026-11-30). */
+    static final double DYNAMODB_READ_UNIT = 0.125 / 1_000_000;
+    static final double DYNAMODB_WRITE_UNIT = 0.625 / 1_000_000;
+
+    static final String TOKEN = "api-00000000-0000-4000-8000-00000000070e";
+    static final String PATCH_TYPE = LargestSegment.PATCH_TYPE;
+    static final String SMALL = "small";
+    static final String SMALL_PATH = "/api/v2/segments/" + LargestSegment.PROJECT + "/" + SMALL + "/expiring-user-targets/" + LargestSegment.ENV;
+    static final int COLD_STARTS = 3;
+    static final int WARMUP = 20;
+    static final int SAMPLES = 200;
+    static final int BIG_SAMPLES = 4;
+    /** Rate limiting stays on, as deployed (one UpdateItem per request), with room for every sample. */
+    static final int RATE_PER_MINUTE = 1_000_000;
+    static final long FAR = System.currentTimeMillis() + 30L * 86_400_000L;
+
+    record Row(Build build, int memoryMb) {
+    }
+
+    @Test
+    void powerTuning() throws Exception {
+        Path nativeZip = Path.of(System.getProperty("shape.nativeZip", "target/lambda-shape/native-function.zip"));
+        Path jvmZip = Path.of(System.getProperty("shape.jvmZip", "target/lambda-shape/jvm-function.zip"));
+        assumeTrue(Files.exists(nativeZip) && Files.exists(jvmZip), "build both packages first: bash scripts/power-tuning.sh");
+        Map<Build, PackagedFunction> functions = Map.of(Build.NATIVE, PackagedFunction.of(nativeZip), Build.JVM, PackagedFunction.of(jvmZip));
+        List<Row> rows = List.of(new Row(Build.NATIVE, 128), new Row(Build.NATIVE, 256), new Row(Build.NATIVE, 512),
+                new Row(Build.NATIVE, 1024), new Row(Build.NATIVE, 1769), new Row(Build.JVM, 512), new Row(Build.JVM, 1024));
+
+        String endpoint = Dynalite.startServer();
+        String table = Dynalite.newTable("tuning");
+        Path log = Path.of("target", "power-tuning.log");
+        Files.deleteIfExists(log);
+        Duration timeout = Deployed.timeout();
+        PackagedFunction nativeFunction = functions.get(Build.NATIVE);
+
+        // The 15,000-user segment, every user scheduled, and a 10-user one, made once at the largest size.
+        String bigUser;
+        try (ExecutionEnvironment builder = new ExecutionEnvironment(nativeFunction, 1769, timeout, table, endpoint, TOKEN,
+                RATE_PER_MINUTE, log)) {
+            LargestSegment big = new LargestSegment(builder, TOKEN, Keys.SHORT, 0);
+            big.build(FAR);
+            bigUser = Keys.SHORT.key.apply(0);
+            StringBuilder users = new StringBuilder();
+            for (int i = 0; i < 10; i++) {
+                users.append(i == 0 ? "" : ",").append("\"u").append(i).append('"');
+            }
+            ok(builder, "POST", "/api/v2/segments/" + LargestSegment.PROJECT + "/" + LargestSegment.ENV, "application/json",
+                    "{\"key\":\"" + SMALL + "\",\"name\":\"Small\"}");
+            ok(builder, "PATCH", "/api/v2/segments/" + LargestSegment.PROJECT + "/" + LargestSegment.ENV + "/" + SMALL, PATCH_TYPE,
+                    "{\"environmentKey\":\"" + LargestSegment.ENV + "\",\"instructions\":[{\"kind\":\"addIncludedUsers\",\"values\":[" + users + "]}]}");
+        }
+
+        // What DynamoDB bills per request: counted once (it does not depend on the memory size), through the meter.
+        Usage small;
+        Usage bigPatch;
+        Usage bigGet;
+        try (DynamoMeter meter = new DynamoMeter(endpoint);
+                ExecutionEnvironment metered = new ExecutionEnvironment(nativeFunction, 1769, timeout, table, meter.endpoint(), TOKEN,
+                        RATE_PER_MINUTE, log)) {
+            smallPatch(metered, 0);
+            Usage before = meter.usage();
+            for (int i = 1; i <= 20; i++) {
+                smallPatch(metered, i);
+            }
+            Usage twenty = meter.usage().minus(before);
+            small = new Usage(twenty.requests(), twenty.readUnits() / 20, twenty.writeUnits() / 20);
+            before = meter.usage();
+            bigPatch(metered, bigUser, 0);
+            bigPatch(metered, bigUser, 1);
+            Usage two = meter.usage().minus(before);
+            bigPatch = new Usage(two.requests(), two.readUnits() / 2, two.writeUnits() / 2);
+            before = meter.usage();
+            ok(metered, "GET", LargestSegment.USERS_PATH, null, null);
+            bigGet = meter.usage().minus(before);
+        }
+
+        List<String> lines = new ArrayList<>();
+        for (Row row : rows) {
+            lines.add(measure(functions.get(row.build()), row.memoryMb(), timeout, table, endpoint, log, bigUser, small));
+        }
+
+        System.out.printf("%nBENCHMARK power tuning: the packaged function in Lambda's memory and CPU limits (CPU share = memory / %,d MB),"
+                + " against dynalite; durations as Lambda bills them (event taken to response posted)%n", Cgroup.MB_PER_VCPU);
+        System.out.println("| build | memory | CPU | cold start | small PATCH p50 | p99 | 15,000-user PATCH | 15,000-user GET | peak memory "
+                + "| cost / 1M PATCHes (Lambda + DynamoDB) |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+        lines.forEach(System.out::println);
+        System.out.printf("DynamoDB per small PATCH (10-user segment, mean of 20): %s%n", small);
+        System.out.printf("DynamoDB per one-schedule PATCH on the 15,000-user segment (mean of 2): %s%n", bigPatch);
+        System.out.printf("DynamoDB per GET of its 15,000 schedules: %s%n", bigGet);
+        System.out.printf("Prices (us-east-1, x86): Lambda $%.10f per GB-s and $%.2f per 1M requests; DynamoDB on-demand $%.3f per 1M RRU, "
+                + "$%.3f per 1M WRU. JVM rows ran on %s.%n%n", LAMBDA_GB_SECOND, LAMBDA_REQUEST * 1e6, DYNAMODB_READ_UNIT * 1e6,
+                DYNAMODB_WRITE_UNIT * 1e6, System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    }
+
+    /** One row of the table: a fresh environment (cgroups) at this memory size. */
+    private static String measure(PackagedFunction function, int memoryMb, Duration timeout, String table, String endpoint, Path log,
+            String bigUser, Usage dynamo) throws Exception {
+        try (ExecutionEnvironment environment = new ExecutionEnvironment(function, memoryMb, timeout, table, endpoint, TOKEN,
+                RATE_PER_MINUTE, log)) {
+            int n = 0;
+            String cold;
+            try {
+                List<Long> colds = new ArrayList<>();
+                List<Long> inits = new ArrayList<>();
+                for (int i = 0; i < COLD_STARTS; i++) {
+                    environment.stop();
+                    Invocation first = smallPatch(environment, n++);
+                    colds.add(first.coldStartNanos());
+                    inits.add(first.initNanos());
+                }
+                cold = millis(median(colds)) + " (init " + millis(median(inits)) + ")";
+            } catch (InvocationFailed failed) {
+                cold = failure(failed);
+            }
+            String p50;
+            String p99;
+            double meanBilledMillis = Double.NaN;
+            try {
+                for (int i = 0; i < WARMUP; i++) {
+                    smallPatch(environment, n++);
+                }
+                List<Long> durations = new ArrayList<>();
+                for (int i = 0; i < SAMPLES; i++) {
+                    durations.add(smallPatch(environment, n++).answer().durationNanos());
+                }
+                Collections.sort(durations);
+                p50 = millis(durations.get(SAMPLES / 2));
+                p99 = millis(durations.get(SAMPLES * 99 / 100));
+                // Lambda rounds each invocation's duration up to the millisecond.
+                meanBilledMillis = durations.stream().mapToLong(d -> (d + 999_999) / 1_000_000).average().orElseThrow();
+            } catch (InvocationFailed failed) {
+                p50 = failure(failed);
+                p99 = "";
+            }
+            String bigPatch;
+            try {
+                List<Long> durations = new ArrayList<>();
+                for (int i = 0; i < BIG_SAMPLES; i++) {
+                    durations.add(bigPatch(environment, bigUser, i).answer().durationNanos());
+                }
+                bigPatch = millis(median(durations));
+            } catch (InvocationFailed failed) {
+                bigPatch = failure(failed);
+            }
+            String bigGet;
+            try {
+                List<Long> durations = new ArrayList<>();
+                for (int i = 0; i < BIG_SAMPLES; i++) {
+                    durations.add(ok(environment, "GET", LargestSegment.USERS_PATH, null, null).answer().durationNanos());
+                }
+                bigGet = millis(median(durations));
+            } catch (InvocationFailed failed) {
+                bigGet = failure(failed);
+            }
+            String cost = "";
+            if (!Double.isNaN(meanBilledMillis)) {
+                double lambda = 1e6 * (meanBilledMillis / 1000 * memoryMb / 1024.0 * LAMBDA_GB_SECOND + LAMBDA_REQUEST);
+                double store = 1e6 * (dynamo.readUnits() * DYNAMODB_READ_UNIT + dynamo.writeUnits() * DYNAMODB_WRITE_UNIT);
+                cost = String.format(Locale.ROOT, "$%.2f ($%.2f + $%.2f)", lambda + store, lambda, store);
+            }
+            return String.format(Locale.ROOT, "| %s | %,d MB | %.0f%% | %s | %s | %s | %s | %s | %.0f MB | %s |", function.build().label(), memoryMb,
+                    100.0 * memoryMb / Cgroup.MB_PER_VCPU, cold, p50, p99, bigPatch, bigGet, environment.peakBytes() / 1048576.0, cost);
+        }
+    }
+
+    /** Schedules, then cancels, the removal of one of the ten users, so every call changes the segment. */
+    private static Invocation smallPatch(ExecutionEnvironment environment, int i) throws Exception {
+        String user = "u" + (i % 10);
+        String instruction = (i / 10) % 2 == 0
+                ? "{\"kind\":\"addExpireUserTargetDate\",\"targetType\":\"included\",\"userKey\":\"" + user + "\",\"value\":" + FAR + "}"
+                : "{\"kind\":\"removeExpireUserTargetDate\",\"targetType\":\"included\",\"userKey\":\"" + user + "\"}";
+        return ok(environment, "PATCH", SMALL_PATH, PATCH_TYPE, "{\"instructions\":[" + instruction + "]}");
+    }
+
+    /** Removes, then adds back, one schedule on the 15,000-user segment, which ends as it began after an even count. */
+    private static Invocation bigPatch(ExecutionEnvironment environment, String user, int i) throws Exception {
+        String instruction = i % 2 == 0
+                ? "{\"kind\":\"removeExpireUserTargetDate\",\"targetType\":\"included\",\"userKey\":\"" + user + "\"}"
+                : "{\"kind\":\"addExpireUserTargetDate\",\"targetType\":\"included\",\"userKey\":\"" + user + "\",\"value\":" + FAR + "}";
+        return ok(environment, "PATCH", LargestSegment.USERS_PATH, PATCH_TYPE, "{\"instructions\":[" + instruction + "]}");
+    }
+
+    private static Invocation ok(ExecutionEnvironment environment, String method, String path, String type, String body) throws Exception {
+        Map<String, String> headers = type == null ? Map.of("authorization", TOKEN) : Map.of("authorization", TOKEN, "content-type", type);
+        Invocation invocation = environment.send(method, path, headers, body);
+        int status = invocation.answer().response().path("statusCode").asInt();
+        if (status >= 300 || invocation.answer().response().path("body").asText().contains("\"failedInstructions\":1")) {
+            throw new AssertionError(method + " " + path + " answered " + status + ": " + invocation.answer().response());
+        }
+        return invocation;
+    }
+
+    private static String failure(InvocationFailed failed) {
+        return switch (failed.failure()) {
+            case OUT_OF_MEMORY -> "OOM-killed";
+            case TIMED_OUT -> "timed out";
+            case RESPONSE_TOO_LARGE -> "over 6 MB";
+            case INIT_FAILED -> "init failed";
+            default -> failed.failure().toString().toLowerCase(Locale.ROOT).replace('_', ' ');
+        };
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static String millis(long nanos) {
+        double ms = nanos / 1e6;
+        return ms >= 100 ? String.format(Locale.ROOT, "%,.0f ms", ms) : String.format(Locale.ROOT, "%.1f ms", ms);
+    }
+}
