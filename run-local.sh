@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the service locally: a dynalite on disk (data kept in .local/dynalite across restarts),
-# the table created if missing, and the API on http://localhost:${PORT:-8080} through the
-# Lambda HTTP adapter's event server. Ctrl-C or SIGTERM stops everything it started.
+# the table created if missing, and the API and the web console on http://localhost:${PORT:-8080}
+# through the Lambda HTTP adapter's event server. Ctrl-C or SIGTERM stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -50,6 +50,7 @@ done
 cat <<MSG
 
 The API is ready on http://localhost:${PORT} (DynamoDB: dynalite on ${DYNAMODB_ENDPOINT}, data in .local/dynalite).
+The web console: open http://localhost:${PORT}/ in a browser and sign in with an access token.
 MSG
 if [ -n "${generated:-}" ]; then
   echo "Admin token (generated, kept in .local/admin-token): ${BOOTSTRAP_ADMIN_TOKEN}"

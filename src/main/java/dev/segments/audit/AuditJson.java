@@ -14,7 +14,7 @@ public final class AuditJson {
 
     static final String PATH = "/api/v2/auditlog";
     /** A self-hosted service has one account. */
-    static final String ACCOUNT_ID = "self-hosted";
+    public static final String ACCOUNT_ID = "self-hosted";
     /** How entries name the expiry service; no token may take this name. */
     public static final String SERVICE_NAME = "Expiry service";
 

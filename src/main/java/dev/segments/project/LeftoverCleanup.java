@@ -115,17 +115,23 @@ public class LeftoverCleanup {
     }
 
     /**
-     * Tombstones a leftover segment of a deleted environment incarnation under {@code key}, so
-     * that a segment can be created there; false if there is none.
+     * Makes sure no segment of a deleted environment incarnation stands under {@code key}, so
+     * that a segment can be created there: tombstones one that does. True once the key is clear
+     * of leftovers, also when a scheduled run cleared it first; false if a live segment of the
+     * environment as it is now stands there.
      */
     public boolean clear(SegmentKey key) {
         Optional<String> incarnation = leftovers.environmentOf(key);
-        if (incarnation.isEmpty() || incarnation.equals(current(key.projectKey(), key.environmentKey()))) {
+        if (incarnation.isEmpty()) {
+            return true;
+        }
+        if (incarnation.equals(current(key.projectKey(), key.environmentKey()))) {
             return false;
         }
         DeletedEnvironment deletion = deletions.find(incarnation.get()).orElseGet(() -> new DeletedEnvironment(key.projectKey(),
                 key.environmentKey(), incarnation.get(), false, clock.millis(), Change.SERVICE, Optional.empty(), 0));
-        return delete(key, deletion);
+        delete(key, deletion);
+        return true;
     }
 
     private boolean delete(SegmentKey key, DeletedEnvironment deletion) {

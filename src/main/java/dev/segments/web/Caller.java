@@ -27,6 +27,10 @@ public class Caller {
         return id;
     }
 
+    public String name() {
+        return name;
+    }
+
     public Role role() {
         return role;
     }

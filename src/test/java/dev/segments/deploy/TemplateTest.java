@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -128,6 +129,33 @@ class TemplateTest {
             assertTrue(parameter.get("Default").asDouble() > 0, setting[1] + " has a positive default");
         }
         assertTrue(template.get("Parameters").has("AuthFailuresPerMinute"));
+    }
+
+    /**
+     * API Gateway sends the function the API and the console's files, and nothing else: no
+     * catch-all that would reach the schedule's {@code POST /internal/sweep}. Every file of the
+     * console is under a route, so the deployed console is whole.
+     */
+    @Test
+    void apiGatewayRoutesOnlyTheApiAndTheConsole() throws IOException {
+        Set<String> routes = new TreeSet<>();
+        template().get("Resources").get("Function").get("Properties").get("Events").forEach(event -> {
+            if (event.get("Type").asText().equals("HttpApi")) {
+                routes.add(event.get("Properties").get("Method").asText() + " " + event.get("Properties").get("Path").asText());
+            }
+        });
+        assertEquals(Set.of("ANY /api/v2/{proxy+}", "GET /", "GET /console/{proxy+}"), routes);
+        for (String route : routes) {
+            String path = route.substring(route.indexOf(' ') + 1);
+            String prefix = path.replace("{proxy+}", "");
+            assertTrue(path.equals("/") || !"/internal/sweep".startsWith(prefix), route + " would reach the sweep");
+        }
+        Path site = Path.of("src/main/resources/META-INF/resources");
+        try (var files = Files.walk(site)) {
+            List<String> unrouted = files.filter(Files::isRegularFile).map(f -> site.relativize(f).toString().replace('\\', '/'))
+                    .filter(f -> !f.equals("index.html") && !f.startsWith("console/")).toList();
+            assertEquals(List.of(), unrouted, "files of the console that no route of the template serves");
+        }
     }
 
     @Test

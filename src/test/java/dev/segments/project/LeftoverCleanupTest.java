@@ -109,6 +109,27 @@ class LeftoverCleanupTest {
         return verbs.stream().filter("deleted the segment"::equals).count();
     }
 
+    /**
+     * A create that lost to a leftover asks the cleanup to clear it; when the scheduled cleanup
+     * got there first (between the create's read and its write), the key is clear all the same,
+     * and the create may go ahead. A live segment of the environment as it is now stays.
+     */
+    @Test
+    void aKeyTheCleanupClearedFirstIsClearForACreate() {
+        Fixture f = segmentWithUsers("u1");
+        SegmentKey key = new SegmentKey(f.project(), f.environment(), f.segment());
+        admin().delete("/api/v2/projects/" + f.project() + "/environments/" + f.environment()).then().statusCode(204);
+        admin().contentType(ContentType.JSON).body(Map.of("key", f.environment(), "name", "Again", "color", "000000"))
+                .post("/api/v2/projects/" + f.project() + "/environments").then().statusCode(201);
+        cleanup.run();
+        assertEquals(1, tombstones(heads(f)), "the scheduled cleanup tombstoned the leftover");
+
+        assertTrue(cleanup.clear(key), "nothing of the deleted environment stands under the key");
+        admin().contentType(ContentType.JSON).body(Map.of("key", f.segment(), "name", "New"))
+                .post("/api/v2/segments/" + f.project() + "/" + f.environment()).then().statusCode(201);
+        assertFalse(cleanup.clear(key), "the new segment is no leftover");
+    }
+
     @Test
     void runsAreBoundedAndTakeSegmentsChunksAndDueEntriesAway() {
         List<String> users = IntStream.range(0, 3000).mapToObj(i -> "user-" + i + "-" + "x".repeat(20)).toList();

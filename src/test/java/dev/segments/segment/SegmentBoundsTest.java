@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -58,7 +59,7 @@ class SegmentBoundsTest {
         Segment full = stored(KEY, keys("u", 0, 14_999));
         SegmentPatches.Refused refused = assertThrows(SegmentPatches.Refused.class, () -> SegmentPatches.segment(full,
                 List.of(new UpdateName("Renamed"), new AddTargets(TargetType.EXCLUDED, "org", List.of("x", "y"))), edit()));
-        assertEquals(java.util.OptionalInt.of(1), refused.instructionIndex());
+        assertEquals(OptionalInt.of(1), refused.instructionIndex());
         assertTrue(refused.getMessage().contains("15,000"), refused.getMessage());
         // Keys already in the segment take no room; one more fits exactly.
         Revision filled = SegmentPatches.segment(full, List.of(new AddTargets(TargetType.INCLUDED, "user", List.of("u1", "u2", "new"))),

@@ -7,6 +7,8 @@ import io.restassured.path.json.JsonPath;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Raw API Gateway (HTTP API, payload v2) events posted to the Lambda event server's
@@ -31,21 +33,31 @@ public final class LambdaEvents {
 
     /** A request as API Gateway hands it to the function: with its {@code apiId}, from {@code sourceIp}. */
     public static ObjectNode request(String method, String path, String token, String sourceIp) {
+        Map<String, String> headers = new HashMap<>();
+        headers.put("authorization", token);
+        return requestWithHeaders(method, path, headers, sourceIp);
+    }
+
+    /** The same with these headers (names in lower case, as API Gateway passes them; null values left out). */
+    public static ObjectNode requestWithHeaders(String method, String path, Map<String, String> headers, String sourceIp) {
         ObjectNode event = JSON.createObjectNode();
         event.put("version", "2.0");
         event.put("routeKey", "ANY /api/v2/{proxy+}");
         event.put("rawPath", path);
         event.put("rawQueryString", "");
-        ObjectNode headers = event.putObject("headers");
-        if (token != null) {
-            headers.put("authorization", token);
-        }
+        ObjectNode eventHeaders = event.putObject("headers");
+        headers.forEach((name, value) -> {
+            if (value != null) {
+                eventHeaders.put(name, value);
+            }
+        });
         ObjectNode context = event.putObject("requestContext");
         context.put("apiId", "a1b2c3d4e5");
         context.put("domainName", "a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com");
         context.put("requestId", "test-" + System.nanoTime());
         context.put("routeKey", "ANY /api/v2/{proxy+}");
         context.put("stage", "$default");
+        context.put("timeEpoch", System.currentTimeMillis());
         ObjectNode http = context.putObject("http");
         http.put("method", method);
         http.put("path", path);

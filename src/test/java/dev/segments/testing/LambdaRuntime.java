@@ -179,32 +179,10 @@ public final class LambdaRuntime implements AutoCloseable {
 
     /** One HTTP request with these headers (names in lower case, as API Gateway passes them) through the function. */
     public Answer send(String method, String path, Map<String, String> headers, String body, int timeoutSeconds) throws Exception {
-        ObjectNode event = JSON.createObjectNode();
-        event.put("version", "2.0");
-        event.put("routeKey", "$default");
-        event.put("rawPath", path);
-        event.put("rawQueryString", "");
-        ObjectNode eventHeaders = event.putObject("headers");
-        headers.forEach((name, value) -> {
-            if (value != null) {
-                eventHeaders.put(name, value);
-            }
-        });
-        ObjectNode context = event.putObject("requestContext");
-        ObjectNode http = context.putObject("http");
-        http.put("method", method);
-        http.put("path", path);
-        http.put("protocol", "HTTP/1.1");
-        http.put("sourceIp", "127.0.0.1");
-        http.put("userAgent", "benchmark");
-        context.put("requestId", UUID.randomUUID().toString());
-        context.put("routeKey", "$default");
-        context.put("stage", "$default");
-        context.put("timeEpoch", System.currentTimeMillis());
+        ObjectNode event = LambdaEvents.requestWithHeaders(method, path, headers, "127.0.0.1");
         if (body != null) {
             event.put("body", body);
         }
-        event.put("isBase64Encoded", false);
         return invoke(JSON.writeValueAsString(event), timeoutSeconds);
     }
 

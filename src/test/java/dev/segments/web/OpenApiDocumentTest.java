@@ -36,7 +36,7 @@ class OpenApiDocumentTest {
             "getExpiringUserTargetsForSegment", "patchExpiringUserTargetsForSegment",
             "getExpiringTargetsForSegment", "patchExpiringTargetsForSegment",
             "postToken", "getTokens", "getToken", "patchToken", "deleteToken",
-            "getAuditLogEntries", "getAuditLogEntry");
+            "getAuditLogEntries", "getAuditLogEntry", "getCallerIdentity");
 
     /**
      * Fetched without a token (LaunchDarkly's is public) and without the {@link Contract}
