@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -56,14 +57,25 @@ class PowerTuningBenchmark {
     record Row(Build build, int memoryMb) {
     }
 
+    /** Rows as {@code -Dshape.rows=native:512,jvm:1024} names them: a build and a memory size each. */
+    static List<Row> rows(String spec) {
+        return Arrays.stream(spec.split(",")).map(String::trim).map(row -> {
+            String[] parts = row.split(":");
+            return new Row(Build.valueOf(parts[0].toUpperCase(Locale.ROOT)), Integer.parseInt(parts[1]));
+        }).toList();
+    }
+
     @Test
     void powerTuning() throws Exception {
         Path nativeZip = Path.of(System.getProperty("shape.nativeZip", "target/lambda-shape/native-function.zip"));
         Path jvmZip = Path.of(System.getProperty("shape.jvmZip", "target/lambda-shape/jvm-function.zip"));
-        assumeTrue(Files.exists(nativeZip) && Files.exists(jvmZip), "build both packages first: bash scripts/power-tuning.sh");
-        Map<Build, PackagedFunction> functions = Map.of(Build.NATIVE, PackagedFunction.of(nativeZip), Build.JVM, PackagedFunction.of(jvmZip));
-        List<Row> rows = List.of(new Row(Build.NATIVE, 128), new Row(Build.NATIVE, 256), new Row(Build.NATIVE, 512),
-                new Row(Build.NATIVE, 1024), new Row(Build.NATIVE, 1769), new Row(Build.JVM, 512), new Row(Build.JVM, 1024));
+        List<Row> rows = rows(System.getProperty("shape.rows",
+                "native:128,native:256,native:512,native:1024,native:1769,jvm:512,jvm:1024"));
+        boolean jvm = rows.stream().anyMatch(row -> row.build() == Build.JVM);
+        assumeTrue(Files.exists(nativeZip) && (!jvm || Files.exists(jvmZip)), "build the packages first: bash scripts/power-tuning.sh");
+        Map<Build, PackagedFunction> functions = jvm
+                ? Map.of(Build.NATIVE, PackagedFunction.of(nativeZip), Build.JVM, PackagedFunction.of(jvmZip))
+                : Map.of(Build.NATIVE, PackagedFunction.of(nativeZip));
 
         String endpoint = Dynalite.startServer();
         String table = Dynalite.newTable("tuning");
