@@ -349,7 +349,7 @@ public class SegmentStore {
     }
 
     /**
-     * Writes the revision: new chunks and the previous commit's entries first, then the head.
+     * Writes the revision: new chunks, and the held entries if the head cannot keep them, first; then the head.
      * Retires only chunks no head can refer to: those the new head superseded, or, if it was
      * rejected, those it wrote, unless the head read back refers to them.
      */
