@@ -38,7 +38,7 @@ public class Table {
     public static final String DUE_AT = "dueAt";
     /**
      * The audit log in time order: every audit entry item, and every segment head for the
-     * entries of its latest commit, under one partition value, sorted by the entries' keys.
+     * entries of its recent commits, sorted by the entries' keys (a head by its newest).
      */
     public static final String AUDIT_INDEX = "audit";
     public static final String AUDIT_LOG = "auditLog";

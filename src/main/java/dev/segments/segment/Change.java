@@ -18,7 +18,7 @@ public record Change(long version, long at, Actor actor, String comment, List<St
     /**
      * Answer bytes (see {@link AnswerSize}) of the effect lines kept per change. A line names a
      * target, whose key may take 3,584 bytes; this bounds a change in the segment's head item
-     * (which holds the changes of its latest commit) and in the audit log's answers.
+     * (which holds the changes of its recent commits) and in the audit log's answers.
      */
     public static final long MAX_EFFECT_BYTES = 64 * 1024;
     /** Room kept for the summary line, so that a summarised list is kept as it is when read back. */

@@ -57,7 +57,8 @@ class RequestLogTest {
         assertEquals(1, patch.get("failedInstructions").asInt());
         assertEquals(Api.version(f), patch.get("segmentVersion").asLong());
         assertTrue(patch.get("latencyMs").asDouble() > 0);
-        assertTrue(patch.get("DynamoDbRequests").asInt() >= 3, "token lookup, read, write: " + patch);
+        // The token lookup and the conditional write: the segment kept from its last write, its audit entries held in the head.
+        assertTrue(patch.get("DynamoDbRequests").asInt() >= 2, "token lookup, write: " + patch);
         JsonNode emf = patch.get("_aws").get("CloudWatchMetrics").get(0);
         assertEquals("SegmentTargets", emf.get("Namespace").asText());
         assertEquals("[[\"Route\",\"Status\"]]", emf.get("Dimensions").toString());

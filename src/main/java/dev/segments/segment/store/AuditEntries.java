@@ -9,6 +9,7 @@ import dev.segments.segment.Change;
 import dev.segments.segment.SegmentKey;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -20,12 +21,16 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 /**
  * Audit entry items: {@code pk = AUDIT#<project>#<environment>#<segment>}, {@code sk} = the
  * entry's sort key, one committed change each, kept for the retention. A commit writes its
- * changes into the head; the next commit copies them out as entry items before its own head
- * write (they are committed, so a racing writer copies the same ones). So the changes of every
- * head that was superseded are entry items, which is what reading back a commit's outcome
- * relies on (see {@link Commits}).
+ * changes into the head, next to those of up to {@link #COMMITS_PER_HEAD} - 1 earlier commits
+ * ({@link #held}); the commit that would pass that count, the time span or the head's size
+ * bound copies them all out as entry items in one batch before its own head write (they are
+ * committed, so a racing writer copies the same ones). So every change is in the head or an
+ * entry item, which is what reading back a commit's outcome relies on (see {@link Commits}).
  */
 final class AuditEntries {
+
+    /** Commits whose changes a head holds at most: their copy-out costs one write per this many commits. */
+    static final int COMMITS_PER_HEAD = 10;
 
     private final DynamoDbClient db;
     private final String table;
@@ -37,7 +42,20 @@ final class AuditEntries {
         this.retentionSeconds = retentionSeconds;
     }
 
-    /** The writes that copy these entries (a head's latest commit) out as entry items. */
+    /**
+     * The entries a new head holds: those the previous head held ({@code previous}) and the new
+     * commit's, while they are of at most {@link #COMMITS_PER_HEAD} commits spanning at most
+     * {@link AuditIndex#HEAD_SPAN_MILLIS}; else the new commit's alone, the others copied out.
+     */
+    static List<AuditEntry> held(List<AuditEntry> previous, List<AuditEntry> latest) {
+        List<AuditEntry> all = new ArrayList<>(previous);
+        all.addAll(latest);
+        long commits = all.stream().map(AuditEntry::commit).distinct().count();
+        LongSummaryStatistics times = all.stream().mapToLong(entry -> entry.change().at()).summaryStatistics();
+        return commits <= COMMITS_PER_HEAD && times.getMax() - times.getMin() <= AuditIndex.HEAD_SPAN_MILLIS ? all : latest;
+    }
+
+    /** The writes that copy these entries (those a head held) out as entry items. */
     List<WriteRequest> copies(List<AuditEntry> entries) {
         return entries.stream()
                 .map(entry -> WriteRequest.builder().putRequest(PutRequest.builder().item(entry.item(retentionSeconds)).build()).build())
@@ -60,7 +78,7 @@ final class AuditEntries {
 
     /**
      * Every recorded change of the incarnation {@code head} belongs to, oldest first, from its
-     * creation on: the entry items, then the head's own latest commit.
+     * creation on: the entry items, then those the head holds.
      */
     List<Change> history(SegmentKey key, Map<String, AttributeValue> head) {
         String incarnation = HeadItem.incarnation(head);

@@ -96,7 +96,7 @@ public record AuditEntry(SegmentKey segment, String incarnation, Change change, 
                 entries.stream().map(e -> new SegmentCodec.Recorded(e.change(), e.commit())).toList())));
     }
 
-    /** The entries an entry item or a segment head (its latest commit) holds. */
+    /** The entries an entry item or a segment head (its recent commits) holds. */
     static List<AuditEntry> of(Map<String, AttributeValue> item) {
         SegmentKey segment = new SegmentKey(string(item, "project"), string(item, "environment"), string(item, "segment"));
         String incarnation = string(item, "incarnation");

@@ -22,8 +22,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The audit index ({@code auditLog}, {@code auditAt}): every entry item, and every segment
- * head for the entries of its latest commit, sorted by the entries' sort keys. One partition
+ * The audit index ({@code auditLog}, {@code auditAt}): every entry item at its sort key, and
+ * every segment head, for the entries of its recent commits, at the newest of them. One partition
  * key for a whole deployment would cap every change of it at one partition's write rate (about
  * 1,000 writes a second), so items spread over {@link #SHARDS} partitions by segment, and a
  * listing merges them back into one newest-first order. Sort keys name their segment, so no two
@@ -32,6 +32,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 final class AuditIndex {
 
     static final int SHARDS = 16;
+    /**
+     * The most a head's entries span in time ({@link AuditEntries#held}): a head placed at its
+     * newest entry holds none older than this before it.
+     */
+    static final long HEAD_SPAN_MILLIS = 60_000;
     /** Rows a shard query fetches at a time: a page of the listing seldom needs more from one shard. */
     private static final int ROWS_PER_QUERY = 25;
     private static final ExecutorService FIRST_QUERIES = Executors.newCachedThreadPool(r -> {
@@ -41,6 +46,18 @@ final class AuditIndex {
     });
 
     private AuditIndex() {
+    }
+
+    /**
+     * Where to start reading rows for entries below {@code below}: a head placed at its newest
+     * entry may hold entries below {@code below} while it sorts above, but never more than
+     * {@link #HEAD_SPAN_MILLIS} above.
+     */
+    static String reach(String below) {
+        if (below.length() < 13 || !below.substring(0, 13).chars().allMatch(Character::isDigit)) {
+            return below;
+        }
+        return AuditEntry.timeBound(Long.parseLong(below.substring(0, 13)) + HEAD_SPAN_MILLIS + 1);
     }
 
     /** Puts the item in the audit index at {@code sortKey}, in its segment's shard. */

@@ -19,8 +19,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Reads the audit log: entry items, plus the changes of each segment's latest commit, which
- * live in its head until the next commit copies them out (see {@link AuditEntries}). An entry
+ * Reads the audit log: entry items, plus the changes of each segment's recent commits, which
+ * live in its head until a later commit copies them out (see {@link AuditEntries}). An entry
  * can be in both places for a moment; it is shown once. The whole log is read through the
  * sharded audit index ({@link AuditIndex}), one segment's from its head and entry partition.
  */
@@ -60,18 +60,19 @@ public class AuditTrail {
             }
         }
         Iterator<Map<String, AttributeValue>> rows = rows(segment, below);
-        String lastRow = null;
         int scanned = 0;
-        while (rows.hasNext() && found.size() <= limit) {
-            if (++scanned > SCAN_BUDGET) {
-                return answer(found, limit, Optional.of(lastRow));
-            }
+        while (rows.hasNext()) {
             Map<String, AttributeValue> row = rows.next();
-            lastRow = string(row, segment.isPresent() ? Table.SK : Table.AUDIT_AT);
-            if (lastRow.compareTo(lowest) < 0) {
+            // A row sorts at the newest entry it holds, so the rows still to come hold none above it.
+            String at = string(row, segment.isPresent() ? Table.SK : Table.AUDIT_AT);
+            if (at.compareTo(lowest) < 0 || found.headMap(at).size() > limit) {
                 break;
             }
             collect(row, lowest, below, filter, found);
+            if (++scanned >= SCAN_BUDGET && at.compareTo(below) < 0) {
+                // Entries below this row may be in heads still to come: the next page starts here.
+                return answer(new TreeMap<>(found.headMap(at, true)), limit, Optional.of(at));
+            }
         }
         return answer(found, limit, Optional.empty());
     }
@@ -100,7 +101,7 @@ public class AuditTrail {
                             .expressionAttributeValues(Map.of(":pk", s(AuditEntry.partition(segment.get())), ":below", s(below))))
                     .items().iterator();
         }
-        return AuditIndex.newestFirst(db, table, below);
+        return AuditIndex.newestFirst(db, table, AuditIndex.reach(below));
     }
 
     private static void collect(Map<String, AttributeValue> item, String from, String below, Predicate<AuditEntry> filter,

@@ -27,7 +27,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * Details, {@code version}, {@code incarnation} (new for every create, so a re-created segment
  * never sees its predecessor's items), the bucket count, either the targets inline
  * ({@code data}) or the ids of the chunks that hold them ({@code chunks}), the changes of its
- * latest commit ({@code history}, in the audit index), and the due-index attributes while a
+ * recent commits not yet copied out ({@code history}, in the audit index, see
+ * {@link AuditEntries#held}), and the due-index attributes while a
  * removal is scheduled. A deleted segment's head is a tombstone ({@code deleted}) holding the
  * deletion's entry.
  */
@@ -54,8 +55,8 @@ final class HeadItem {
         return head == null || head.isEmpty() ? null : head;
     }
 
-    /** The head of a live segment whose targets are laid out as {@code chunks} says, holding the entries of its commit. */
-    static Map<String, AttributeValue> live(Segment segment, String incarnation, Chunks.Plan chunks, List<AuditEntry> latest) {
+    /** The head of a live segment whose targets are laid out as {@code chunks} says, holding the entries of its recent commits. */
+    static Map<String, AttributeValue> live(Segment segment, String incarnation, Chunks.Plan chunks, List<AuditEntry> held) {
         SegmentKey key = segment.key();
         Map<String, AttributeValue> head = new LinkedHashMap<>(key(key));
         head.put("name", s(segment.name()));
@@ -72,7 +73,7 @@ final class HeadItem {
         } else {
             head.put("chunks", strings(chunks.chunkIds()));
         }
-        record(head, latest);
+        record(head, held);
         segment.nextExpiry().ifPresent(due -> DueIndex.place(head, key, due));
         return head;
     }
@@ -88,12 +89,14 @@ final class HeadItem {
     }
 
     /**
-     * Makes a head hold the changes of its commit and places it in the audit index at the
-     * oldest of them, so that paging below any of them still reaches it.
+     * Makes a head hold the changes of its recent commits and places it in the audit index at
+     * the newest of them, so that a listing newest first meets it before any of them is due
+     * (paging below an older one reaches it through {@link AuditIndex#reach}).
      */
-    private static void record(Map<String, AttributeValue> head, List<AuditEntry> latest) {
-        AuditEntry.holding(head, latest);
-        AuditIndex.place(head, latest.get(0).segment(), latest.get(0).sortKey());
+    private static void record(Map<String, AttributeValue> head, List<AuditEntry> held) {
+        AuditEntry.holding(head, held);
+        String newest = held.stream().map(AuditEntry::sortKey).max(String::compareTo).orElseThrow();
+        AuditIndex.place(head, held.get(0).segment(), newest);
     }
 
     static boolean isTombstone(Map<String, AttributeValue> head) {

@@ -20,6 +20,10 @@ final class HeadSize {
     private HeadSize() {
     }
 
+    static boolean fits(Map<String, AttributeValue> head) {
+        return ItemSize.of(head) <= MAX_BYTES;
+    }
+
     static void require(Map<String, AttributeValue> head, SegmentKey key) {
         long size = ItemSize.of(head);
         if (size > MAX_BYTES) {

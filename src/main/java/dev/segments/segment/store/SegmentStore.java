@@ -85,7 +85,7 @@ public class SegmentStore {
     }
 
     /** A segment as the store read it, with what a write needs to know about its items. */
-    record Stored(Segment segment, String incarnation, List<String> chunkIds, List<Bucket> buckets, List<AuditEntry> latest) {
+    record Stored(Segment segment, String incarnation, List<String> chunkIds, List<Bucket> buckets, List<AuditEntry> held) {
     }
 
     /** What is due in one shard of the due index: segments with removals, and chunks to check. */
@@ -349,7 +349,7 @@ public class SegmentStore {
     }
 
     /**
-     * Writes the revision: new chunks and the previous commit's entries first, then the head.
+     * Writes the revision: new chunks, and the held entries if the head cannot keep them, first; then the head.
      * Retires only chunks no head can refer to: those the new head superseded, or, if it was
      * rejected, those it wrote, unless the head read back refers to them.
      */
@@ -361,10 +361,18 @@ public class SegmentStore {
         String commit = Commits.newId();
         List<AuditEntry> latest = revision.changes().stream()
                 .map(change -> new AuditEntry(key, stored.incarnation(), change, commit)).toList();
-        Map<String, AttributeValue> head = HeadItem.live(segment, stored.incarnation(), plan, latest);
+        List<AuditEntry> held = AuditEntries.held(stored.held(), latest);
+        Map<String, AttributeValue> head = HeadItem.live(segment, stored.incarnation(), plan, held);
+        if (held != latest && !HeadSize.fits(head)) {
+            // The earlier entries would pass the head's bound: copied out now, the head holds this commit's alone.
+            held = latest;
+            head = HeadItem.live(segment, stored.incarnation(), plan, held);
+        }
         HeadSize.require(head, key);
         List<WriteRequest> writes = new ArrayList<>(plan.writes());
-        writes.addAll(entries.copies(stored.latest()));
+        if (held == latest) {
+            writes.addAll(entries.copies(stored.held()));
+        }
         kept.forget(key);
         try {
             Batches.writeAll(db, table, writes, deadline);
@@ -375,7 +383,7 @@ public class SegmentStore {
                 deadline);
         if (resolved.outcome() == Commits.Outcome.APPLIED) {
             // The environment was checked when the segment this commit started from was read, not since.
-            kept.keep(key, new Stored(segment, stored.incarnation(), plan.chunkIds(), plan.buckets(), latest), from.checkedAt());
+            kept.keep(key, new Stored(segment, stored.incarnation(), plan.chunkIds(), plan.buckets(), held), from.checkedAt());
         }
         List<String> retired = new ArrayList<>(resolved.outcome() == Commits.Outcome.APPLIED ? stored.chunkIds() : plan.written());
         if (resolved.outcome() == Commits.Outcome.APPLIED) {

@@ -139,6 +139,28 @@ class HeadSizeTest {
     }
 
     /**
+     * A head holds the entries of several recent commits only while they fit: commits with the
+     * largest effects copy the earlier ones out at once instead of passing the bound.
+     */
+    @Test
+    void commitsWithLargeEffectsCopyTheEarlierOnesOutBeforeTheHeadPassesItsBound() {
+        Fixture f = worstSegment();
+        for (int round = 0; round < 6; round++) {
+            String prefix = "b" + round + "-";
+            List<String> users = IntStream.range(0, 60).mapToObj(i -> worstKey(prefix, i)).toList();
+            for (String kind : List.of("addIncludedUsers", "removeIncludedUsers")) {
+                admin().contentType(Api.SEMANTIC_PATCH).body(Map.of("environmentKey", f.environment(), "instructions",
+                        List.of(Map.of("kind", kind, "values", users)))).patch(f.segmentPath()).then().statusCode(200);
+                Map<String, AttributeValue> head = table.client().getItem(g -> g.tableName(table.name()).consistentRead(true)
+                        .key(Attributes.key("SEGMENTS#" + f.project() + "#" + f.environment(), f.segment()))).item();
+                assertTrue(ItemSize.of(head) <= ABOUT_350_KB, "the head takes " + ItemSize.of(head) + " bytes");
+            }
+        }
+        admin().queryParam("spec", "proj/" + f.project() + ":env/" + f.environment() + ":segment/" + f.segment())
+                .queryParam("limit", 20).get("/api/v2/auditlog").then().statusCode(200).body("items.size()", equalTo(13));
+    }
+
+    /**
      * The size the store checks heads by is the one DynamoDB holds items to. Dynalite counts a
      * string's UTF-16 units where DynamoDB counts its UTF-8 bytes, so they agree on ASCII.
      */

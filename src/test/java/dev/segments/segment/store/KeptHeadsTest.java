@@ -7,6 +7,7 @@ import static dev.segments.testing.Api.segmentWithUsers;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.segments.dynamo.Table;
 import dev.segments.expiry.LocalSweeper;
@@ -31,6 +32,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -78,11 +81,35 @@ class KeptHeadsTest {
         at(NOW);
         Fixture f = segmentWithUsers("u0", "u1", "u2");
         Map<String, Long> warm = requestsOf(() -> patchExpiring(f, add("u1", FUTURE)).then().statusCode(200).body("errors", empty()));
-        assertEquals(Map.of("BatchWriteItem", 1L, "PutItem", 1L), warm, "the previous commit's entry copied out, the conditional write");
+        assertEquals(Map.of("PutItem", 1L), warm, "the conditional write alone, the earlier commits' entries held in the head");
 
         at(NOW + KeptHeads.TRUST_MILLIS + 1);
         Map<String, Long> cold = requestsOf(() -> patchExpiring(f, add("u2", FUTURE)).then().statusCode(200).body("errors", empty()));
-        assertEquals(Map.of("BatchGetItem", 1L, "BatchWriteItem", 1L, "PutItem", 1L), cold, "the environment checked again");
+        assertEquals(Map.of("BatchGetItem", 1L, "PutItem", 1L), cold, "the environment checked again");
+    }
+
+    @Test
+    void fiftyWarmPatchesCopyTheAuditOutAtMostOncePerTenCommits() {
+        at(NOW);
+        Fixture f = segmentWithUsers(IntStream.range(0, 50).mapToObj(i -> "u" + i).toArray(String[]::new));
+        Map<String, Long> requests = requestsOf(() -> {
+            for (int i = 0; i < 50; i++) {
+                patchExpiring(f, add("u" + i, FUTURE)).then().statusCode(200).body("errors", empty());
+            }
+        });
+        assertEquals(50L, requests.get("PutItem"), "one conditional write each: " + requests);
+        assertTrue(requests.getOrDefault("BatchWriteItem", 0L) <= 5, "entries copied out once per ten commits: " + requests);
+        assertEquals(Set.of("PutItem", "BatchWriteItem"), requests.keySet(), "nothing read: " + requests);
+    }
+
+    @Test
+    void aCommitMoreThanTheHeadSpanAfterTheHeldOnesCopiesThemOut() {
+        at(NOW);
+        Fixture f = segmentWithUsers("u0", "u1");
+        at(NOW + AuditIndex.HEAD_SPAN_MILLIS + 1);
+        Map<String, Long> later = requestsOf(() -> patchExpiring(f, add("u1", FUTURE)).then().statusCode(200).body("errors", empty()));
+        assertEquals(Map.of("BatchGetItem", 1L, "BatchWriteItem", 1L, "PutItem", 1L), later,
+                "the held entries copied out, so that a head spans at most a minute of the audit log");
     }
 
     @Test
