@@ -11,12 +11,16 @@ import dev.segments.dynamo.Table;
 import dev.segments.testing.Api;
 import dev.segments.testing.Api.Fixture;
 import dev.segments.testing.Dynalite;
+import dev.segments.web.AppClock;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -36,6 +40,9 @@ class AuditIndexTest {
 
     @Inject
     Table table;
+
+    @Inject
+    AppClock clock;
 
     @Test
     void theLogIsSpreadOverIndexPartitionsAndMergedBackExactlyNewestFirst() {
@@ -72,5 +79,40 @@ class AuditIndexTest {
         }
         System.out.printf("Audit index: %d segments over %d partitions, %d entries listed newest first in pages of 5, "
                 + "no gap or repeat%n", segments.size(), partitions.size(), entries.size());
+    }
+
+    /**
+     * Heads hold the entries of up to ten recent commits and sort in the audit index at the
+     * newest: two segments' commits interleaved in time still list newest first, each once,
+     * page after page (a page boundary falls inside what a head holds).
+     */
+    @Test
+    void headsHoldingSeveralCommitsListInExactOrderAcrossPages() {
+        long t0 = System.currentTimeMillis();
+        List<Long> expected = new ArrayList<>();
+        Fixture a;
+        try {
+            clock.use(Clock.fixed(Instant.ofEpochMilli(t0), ZoneOffset.UTC));
+            a = segmentWithUsers();
+            admin().contentType(ContentType.JSON).body(Map.of("key", "other-" + a.segment(), "name", "Other"))
+                    .post("/api/v2/segments/" + a.project() + "/" + a.environment()).then().statusCode(201);
+            Fixture b = new Fixture(a.project(), a.environment(), "other-" + a.segment());
+            for (int i = 1; i <= 24; i++) {
+                clock.use(Clock.fixed(Instant.ofEpochMilli(t0 + 1000L * i), ZoneOffset.UTC));
+                admin().contentType(Api.SEMANTIC_PATCH).body(Map.of("environmentKey", a.environment(),
+                        "instructions", List.of(Map.of("kind", "addIncludedUsers", "values", List.of("u" + i)))))
+                        .patch((i % 3 == 0 ? b : a).segmentPath()).then().statusCode(200);
+                expected.add(0, t0 + 1000L * i);
+            }
+        } finally {
+            clock.use(Clock.systemUTC());
+        }
+        expected.add(t0);
+        expected.add(t0);
+        for (int limit : List.of(1, 4, 7)) {
+            List<Long> dates = all("proj/" + a.project() + ":env/" + a.environment() + ":segment/*", limit).stream()
+                    .map(e -> e.getLong("date")).toList();
+            assertEquals(expected, dates, "limit " + limit);
+        }
     }
 }
