@@ -14,9 +14,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
@@ -56,7 +56,7 @@ abstract class GzipResponses implements RequestHandler<APIGatewayV2HTTPEvent, AP
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         APIGatewayV2HTTPResponse response = handler.handleRequest(event, context);
-        if (response != null && acceptsGzip(header(event.getHeaders(), "accept-encoding"))) {
+        if (response != null && acceptsGzip(EventHeaders.get(event.getHeaders(), "accept-encoding"))) {
             compress(response);
         }
         return response;
@@ -65,7 +65,7 @@ abstract class GzipResponses implements RequestHandler<APIGatewayV2HTTPEvent, AP
     /** Replaces the body with its gzip form, unless it is small or already encoded. */
     static void compress(APIGatewayV2HTTPResponse response) {
         String body = response.getBody();
-        if (body == null || header(response.getHeaders(), "content-encoding") != null) {
+        if (body == null || EventHeaders.get(response.getHeaders(), "content-encoding") != null) {
             return;
         }
         byte[] plain = response.getIsBase64Encoded() ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
@@ -73,15 +73,8 @@ abstract class GzipResponses implements RequestHandler<APIGatewayV2HTTPEvent, AP
             return;
         }
         byte[] gzipped = gzip(plain);
-        Map<String, String> headers = new HashMap<>();
-        if (response.getHeaders() != null) {
-            response.getHeaders().forEach((name, value) -> {
-                if (!name.equalsIgnoreCase("content-length") && !name.equalsIgnoreCase("vary")) {
-                    headers.put(name, value);
-                }
-            });
-        }
-        String vary = header(response.getHeaders(), "vary");
+        Map<String, String> headers = EventHeaders.without(response.getHeaders(), Set.of("content-length", "vary"));
+        String vary = EventHeaders.get(response.getHeaders(), "vary");
         headers.put("Vary", vary == null || vary.isBlank() ? "Accept-Encoding" : vary + ", Accept-Encoding");
         headers.put("Content-Encoding", "gzip");
         headers.put("Content-Length", Integer.toString(gzipped.length));
@@ -121,19 +114,6 @@ abstract class GzipResponses implements RequestHandler<APIGatewayV2HTTPEvent, AP
             }
         }
         return gzip != null ? gzip > 0 : any != null && any > 0;
-    }
-
-    /** A header by name, in any case: API Gateway lowercases names, the local event server keeps the caller's. */
-    private static String header(Map<String, String> headers, String name) {
-        if (headers == null) {
-            return null;
-        }
-        for (Map.Entry<String, String> entry : headers.entrySet()) {
-            if (entry.getKey().equalsIgnoreCase(name)) {
-                return entry.getValue();
-            }
-        }
-        return null;
     }
 
     private static byte[] gzip(byte[] plain) {

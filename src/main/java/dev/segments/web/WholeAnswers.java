@@ -15,8 +15,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -47,14 +47,7 @@ public abstract class WholeAnswers implements RequestHandler<APIGatewayV2HTTPEve
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         String slot = UUID.randomUUID().toString();
-        Map<String, String> headers = new HashMap<>();
-        if (event.getHeaders() != null) {
-            event.getHeaders().forEach((name, value) -> {
-                if (!name.equalsIgnoreCase(SLOT)) {
-                    headers.put(name, value);
-                }
-            });
-        }
+        Map<String, String> headers = EventHeaders.without(event.getHeaders(), Set.of(SLOT));
         headers.put(SLOT, slot);
         event.setHeaders(headers);
         try {
@@ -83,14 +76,7 @@ public abstract class WholeAnswers implements RequestHandler<APIGatewayV2HTTPEve
     }
 
     private static void fill(APIGatewayV2HTTPResponse response, ByteBuf answer) {
-        Map<String, String> headers = new HashMap<>();
-        if (response.getHeaders() != null) {
-            response.getHeaders().forEach((name, value) -> {
-                if (!name.equalsIgnoreCase("content-length")) {
-                    headers.put(name, value);
-                }
-            });
-        }
+        Map<String, String> headers = EventHeaders.without(response.getHeaders(), Set.of("content-length"));
         headers.put("Content-Length", Integer.toString(answer.readableBytes()));
         response.setHeaders(headers);
         response.setBody(answer.toString(StandardCharsets.UTF_8));
