@@ -45,9 +45,9 @@ final class KeptHeads {
         return entry != null && now - entry.checkedAt() <= TRUST_MILLIS ? Optional.of(entry) : Optional.empty();
     }
 
-    synchronized void keep(SegmentKey key, SegmentStore.Stored stored, long checkedAt) {
-        Kept previous = kept.put(key, new Kept(stored, checkedAt));
-        targets += size(stored) - (previous == null ? 0 : size(previous.stored()));
+    synchronized void keep(SegmentKey key, Kept segment) {
+        Kept previous = kept.put(key, segment);
+        targets += size(segment.stored()) - (previous == null ? 0 : size(previous.stored()));
         Iterator<Map.Entry<SegmentKey, Kept>> eldest = kept.entrySet().iterator();
         while ((targets > MAX_TARGETS || kept.size() > MAX_SEGMENTS) && eldest.hasNext()) {
             targets -= size(eldest.next().getValue().stored());

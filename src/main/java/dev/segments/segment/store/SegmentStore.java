@@ -100,7 +100,7 @@ public class SegmentStore {
 
     public Optional<Segment> find(SegmentKey key) {
         Deadline deadline = deadlines.current();
-        return deadline.bind(() -> loadAndKeep(key, deadline).map(Stored::segment));
+        return deadline.bind(() -> loadAndKeep(key, deadline).map(found -> found.stored().segment()));
     }
 
     /**
@@ -286,8 +286,7 @@ public class SegmentStore {
                 if (reused.isPresent()) {
                     from = reused.get();
                 } else {
-                    long checkedAt = clock.millis();
-                    Optional<Stored> loaded;
+                    Optional<KeptHeads.Kept> loaded;
                     try {
                         // Every earlier attempt is known to have been rejected, so nothing of this request is stored.
                         loaded = loadAndKeep(key, deadline);
@@ -297,7 +296,7 @@ public class SegmentStore {
                     if (loaded.isEmpty()) {
                         return Optional.empty();
                     }
-                    from = new KeptHeads.Kept(loaded.get(), checkedAt);
+                    from = loaded.get();
                 }
                 T result;
                 try {
@@ -332,12 +331,12 @@ public class SegmentStore {
         return HeadItem.isLive(head) ? Optional.of(stored(head, deadline)) : Optional.empty();
     }
 
-    /** {@link #load}, keeping what it finds for a write that may follow. */
-    private Optional<Stored> loadAndKeep(SegmentKey key, Deadline deadline) {
+    /** {@link #load}, keeping what it finds, with when its environment was checked, for a write that may follow. */
+    private Optional<KeptHeads.Kept> loadAndKeep(SegmentKey key, Deadline deadline) {
         long checkedAt = clock.millis();
         kept.forget(key);
-        Optional<Stored> loaded = load(key, deadline);
-        loaded.ifPresent(stored -> kept.keep(key, stored, checkedAt));
+        Optional<KeptHeads.Kept> loaded = load(key, deadline).map(stored -> new KeptHeads.Kept(stored, checkedAt));
+        loaded.ifPresent(found -> kept.keep(key, found));
         return loaded;
     }
 
@@ -383,7 +382,8 @@ public class SegmentStore {
                 deadline);
         if (resolved.outcome() == Commits.Outcome.APPLIED) {
             // The environment was checked when the segment this commit started from was read, not since.
-            kept.keep(key, new Stored(segment, stored.incarnation(), plan.chunkIds(), plan.buckets(), held), from.checkedAt());
+            kept.keep(key, new KeptHeads.Kept(new Stored(segment, stored.incarnation(), plan.chunkIds(), plan.buckets(), held),
+                    from.checkedAt()));
         }
         List<String> retired = new ArrayList<>(resolved.outcome() == Commits.Outcome.APPLIED ? stored.chunkIds() : plan.written());
         if (resolved.outcome() == Commits.Outcome.APPLIED) {
