@@ -14,6 +14,18 @@ public record ExpiringTarget(String id, int version, long expirationDate, Target
         return byDate != 0 ? byDate : TargetRef.ORDER.compare(a.target, b.target);
     };
 
+    // Written out for the native image, as in TargetRef: buckets compare up to 15,000 schedules per write.
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ExpiringTarget schedule && version == schedule.version && expirationDate == schedule.expirationDate
+                && id.equals(schedule.id) && target.equals(schedule.target);
+    }
+
+    @Override
+    public int hashCode() {
+        return ((31 * id.hashCode() + version) * 31 + Long.hashCode(expirationDate)) * 31 + target.hashCode();
+    }
+
     public ExpiringTarget movedTo(long newDate) {
         return new ExpiringTarget(id, version + 1, newDate, target);
     }

@@ -27,6 +27,18 @@ public record TargetRef(TargetType type, String contextKind, String key) {
         Objects.requireNonNull(key);
     }
 
+    // Written out rather than generated: a native image runs a record's generated equals and
+    // hashCode through interpreted method handles, and a segment hashes up to 15,000 refs per request.
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof TargetRef ref && type == ref.type && key.equals(ref.key) && contextKind.equals(ref.contextKind);
+    }
+
+    @Override
+    public int hashCode() {
+        return (31 * type.hashCode() + contextKind.hashCode()) * 31 + key.hashCode();
+    }
+
     public boolean isUser() {
         return USER.equals(contextKind);
     }
