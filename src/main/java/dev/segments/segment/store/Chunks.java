@@ -35,13 +35,14 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * until the head's conditional write succeeds.
  *
  * <p>A chunk no head refers to any more gets a {@code ttl} ({@link #retire}), after a grace
- * period for readers still holding the old head, and DynamoDB deletes it. A commit retires the
- * chunks its head superseded, or, when it is known not to have been applied, the chunks it
- * wrote. What a crash leaves behind (chunks written, head not; head written, old chunks not
- * retired) the sweeper finds: every chunk is in the due index from {@link #CHECK_AFTER} after
- * it was written, and is retired then if no head refers to it ({@link #check}). A commit
- * resolves its outcome within its deadline, far shorter than that, so a chunk of a commit still
- * in flight is never taken for one left behind.
+ * period for readers still holding the old head, and DynamoDB deletes it. The sweeper finds
+ * them: every chunk is in the due index from {@link #CHECK_AFTER} after it was written (and
+ * every {@link #CHECK_AGAIN} after that while a head refers to it), and is retired when no head
+ * refers to it ({@link #check}). That covers the chunks an applied head superseded, so a commit
+ * writes only its changed chunks and its head, and what a crash leaves behind (chunks written,
+ * head not). A commit known not to have been applied retires the chunks it wrote at once. A
+ * commit resolves its outcome within its deadline, far shorter than {@link #CHECK_AFTER}, so a
+ * chunk of a commit still in flight is never taken for one left behind.
  */
 final class Chunks {
 
@@ -53,7 +54,10 @@ final class Chunks {
      * deadline (the function's 15 s timeout), and beyond any clock difference between instances.
      */
     static final Duration CHECK_AFTER = Duration.ofMinutes(10);
-    /** How often a chunk a head still refers to is checked again, should the head move on without retiring it. */
+    /**
+     * How often a chunk a head still refers to is checked again, for when a later head
+     * supersedes it: such a chunk is stored up to this much longer, which costs storage only.
+     */
     static final Duration CHECK_AGAIN = Duration.ofDays(1);
 
     private static final Logger LOG = Logger.getLogger(Chunks.class);

@@ -349,8 +349,9 @@ public class SegmentStore {
 
     /**
      * Writes the revision: new chunks, and the held entries if the head cannot keep them, first; then the head.
-     * Retires only chunks no head can refer to: those the new head superseded, or, if it was
-     * rejected, those it wrote, unless the head read back refers to them.
+     * If it was rejected, retires the chunks it wrote, unless the head read back refers to them.
+     * The chunks an applied head superseded are left to the sweeper's check of the due index
+     * ({@link Chunks}), so that a change writes only its changed chunks and its head.
      */
     private Commits.Outcome commit(KeptHeads.Kept from, Revision revision, String what, Deadline deadline) {
         Stored stored = from.stored();
@@ -385,12 +386,11 @@ public class SegmentStore {
             kept.keep(key, new KeptHeads.Kept(new Stored(segment, stored.incarnation(), plan.chunkIds(), plan.buckets(), held),
                     from.checkedAt()));
         }
-        List<String> retired = new ArrayList<>(resolved.outcome() == Commits.Outcome.APPLIED ? stored.chunkIds() : plan.written());
-        if (resolved.outcome() == Commits.Outcome.APPLIED) {
-            retired.removeAll(plan.chunkIds());
+        if (resolved.outcome() == Commits.Outcome.REJECTED) {
+            List<String> unreferenced = new ArrayList<>(plan.written());
+            unreferenced.removeAll(HeadItem.chunkIds(resolved.head()));
+            chunks.retire(key, unreferenced);
         }
-        retired.removeAll(HeadItem.chunkIds(resolved.head()));
-        chunks.retire(key, retired);
         return resolved.outcome();
     }
 

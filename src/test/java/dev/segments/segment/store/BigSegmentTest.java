@@ -32,7 +32,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -123,6 +125,8 @@ class BigSegmentTest {
                 "at most one read, of the head with its project (none if the instance kept the segment): it holds every chunk");
         assertEquals(1L, requests.get("BatchWriteItem"), "one batch: the one chunk that changed");
         assertEquals(1L, requests.get("PutItem"), "one conditional write of the head");
+        assertEquals(Set.of(), requests.keySet().stream().filter(name -> !Set.of("BatchGetItem", "BatchWriteItem", "PutItem").contains(name))
+                .collect(Collectors.toSet()), "nothing else written: the superseded chunk is the sweeper's to retire");
         long written = bytes.get("BatchWriteItem") + bytes.get("PutItem");
         long read = store.find(new SegmentKey(f.project(), f.environment(), f.segment())).orElseThrow().targets().size();
         assertEquals(USERS, read);

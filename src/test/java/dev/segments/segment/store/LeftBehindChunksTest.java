@@ -41,7 +41,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * Chunks written by a commit whose head never landed (a crash between chunks and head, or a
  * head write whose outcome stayed unknown) are found by the sweeper and retired, so that
  * DynamoDB's TTL deletes them; chunks of a commit still in flight are left alone, and so is
- * every chunk a head refers to.
+ * every chunk a head refers to. Chunks an applied head superseded are retired the same way.
  */
 @QuarkusTest
 @TestProfile(StoreFaults.ShortDeadline.class)
@@ -114,6 +114,29 @@ class LeftBehindChunksTest {
                         + "unconfirmed commit left %d chunks, kept while young, retired %d min after they were written (%s), "
                         + "deleted by TTL (%d items); every referenced chunk kept; the segment reads and writes%n",
                 during, left.size(), Chunks.CHECK_AFTER.toMinutes(), later, deleted);
+    }
+
+    @Test
+    void chunksAnAppliedHeadSupersededAreRetiredByTheSweeper() {
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < 4000; i++) {
+            users.add(String.format("superseded-user-%05d@example.com", i));
+        }
+        Fixture f = segmentWithUsers(users.toArray(String[]::new));
+        List<String> before = referenced(f);
+        Api.patchExpiring(f, add(users.get(0), System.currentTimeMillis() + 86_400_000L)).then().statusCode(200);
+        List<String> superseded = new ArrayList<>(before);
+        superseded.removeAll(referenced(f));
+        assertEquals(1, superseded.size(), "one user's schedule changes one chunk");
+        assertEquals(superseded, leftBehind(f), "the commit wrote only its chunk and its head, retiring nothing");
+
+        clock.use(Clock.fixed(Instant.now().plus(Chunks.CHECK_AFTER).plusSeconds(60), ZoneOffset.UTC));
+        Sweeper.Result sweep = sweeper.sweep();
+        clock.use(Clock.systemUTC());
+        assertEquals(List.of(), leftBehind(f), "the superseded chunk got a ttl");
+        assertTrue(sweep.chunksRetired() >= 1, sweep.toString());
+        assertReferencedChunksLive(f);
+        admin().get(f.expiringPath()).then().statusCode(200).body("items.size()", equalTo(1));
     }
 
     /** Every chunk the head refers to exists and has no ttl. */
