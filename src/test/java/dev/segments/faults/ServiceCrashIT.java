@@ -85,10 +85,10 @@ class ServiceCrashIT {
     /**
      * Where each kill lands: at the next DynamoDB request of that operation, before it reaches
      * the store (BatchWriteItem: before a change's new chunks are written; PutItem: chunks
-     * written, head not; UpdateItem: head written, superseded chunks not yet retired;
-     * BatchGetItem: while reading), or, for null, at a random moment.
+     * written, head not; BatchGetItem: while reading), or, for null, at a random moment. A
+     * commit makes no other request: the chunks it superseded are the sweeper's to retire.
      */
-    static final List<String> CRASH_POINTS = java.util.Arrays.asList("PutItem", "BatchWriteItem", "UpdateItem", null,
+    static final List<String> CRASH_POINTS = java.util.Arrays.asList("PutItem", "BatchWriteItem", "BatchWriteItem", null,
             "PutItem", "BatchGetItem", null);
     static final int CRASHES = CRASH_POINTS.size();
     /**
