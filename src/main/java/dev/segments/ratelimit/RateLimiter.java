@@ -14,15 +14,19 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
  * Counts in fixed one-minute windows, in the table so that every function instance shares one
- * count ({@code hits}, with a {@code ttl} so DynamoDB deletes spent windows), one UpdateItem per
- * counted request:
+ * count ({@code hits}, with a {@code ttl} so DynamoDB deletes spent windows):
  * <ul>
  * <li>requests per token and route ({@code pk = RATE#<token id>#<route>}), off with
- * {@code segments.rate-limit.per-minute=0};</li>
+ * {@code segments.rate-limit.per-minute=0}. An instance claims the window's hits a few at a time
+ * ({@link #claimSize}: a sixtieth of the limit, at most {@link #MAX_CLAIM}) with one UpdateItem
+ * and numbers its requests from its claim, so that counting costs a write per few requests
+ * rather than one each. The shared count never lets more than the limit through; what an
+ * instance claimed and did not use by the window's end (less than a claim) is refused to the
+ * others, a sixtieth of the limit at most per instance;</li>
  * <li>failed authentications (401 and 403 answers) per source address ({@code pk =
- * AUTHFAIL#<address>}), off with {@code segments.rate-limit.auth-failures-per-minute=0}. An
- * address over its limit is remembered by the instance until the window ends, so its further
- * requests are refused before they cost a token lookup.</li>
+ * AUTHFAIL#<address>}), off with {@code segments.rate-limit.auth-failures-per-minute=0}, one
+ * UpdateItem each. An address over its limit is remembered by the instance until the window
+ * ends, so its further requests are refused before they cost a token lookup.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -34,12 +38,24 @@ public class RateLimiter {
 
     /** Blocked addresses an instance remembers; beyond this it forgets the spent ones, or all. */
     static final int MAX_BLOCKED = 10_000;
+    /** The most hits an instance claims at once. */
+    static final int MAX_CLAIM = 10;
+    /** Claims an instance keeps; beyond this it forgets those of spent windows, or all. */
+    static final int MAX_CLAIMS = 10_000;
+
+    /** The numbers of one window's hits an instance claimed: {@code next} up to {@code last}. */
+    private static final class Claim {
+        long window = -1;
+        long next;
+        long last;
+    }
 
     private final DynamoDbClient db;
     private final String table;
     private final long perMinute;
     private final long failuresPerMinute;
     private final Map<String, Long> blockedUntil = new ConcurrentHashMap<>();
+    private final Map<String, Claim> claims = new ConcurrentHashMap<>();
 
     RateLimiter(Table table, @ConfigProperty(name = "segments.rate-limit.per-minute", defaultValue = "0") long perMinute,
             @ConfigProperty(name = "segments.rate-limit.auth-failures-per-minute", defaultValue = "0") long failuresPerMinute) {
@@ -54,7 +70,34 @@ public class RateLimiter {
     }
 
     public Verdict hit(String tokenId, String route, long nowMillis) {
-        return count("RATE#" + tokenId + "#" + route, perMinute, nowMillis);
+        String subject = "RATE#" + tokenId + "#" + route;
+        long window = window(nowMillis);
+        if (claims.size() >= MAX_CLAIMS) {
+            claims.values().removeIf(claim -> claim.window < window);
+            if (claims.size() >= MAX_CLAIMS) {
+                claims.clear();
+            }
+        }
+        Claim claim = claims.computeIfAbsent(subject, s -> new Claim());
+        synchronized (claim) {
+            if (claim.window != window || claim.next > claim.last) {
+                if (claim.window == window && claim.last >= perMinute) {
+                    // The window's count is spent for every instance: no write can change that.
+                    return new Verdict(false, 0, reset(window));
+                }
+                int size = claimSize(perMinute);
+                claim.last = add(subject, window, size);
+                claim.next = claim.last - size + 1;
+                claim.window = window;
+            }
+            long number = claim.next++;
+            return new Verdict(number <= perMinute, Math.max(0, perMinute - number), reset(window));
+        }
+    }
+
+    /** A sixtieth of the limit (one request a second's worth), at least 1, so that small limits count exactly. */
+    static int claimSize(long limit) {
+        return (int) Math.max(1, Math.min(MAX_CLAIM, limit / 60));
     }
 
     public boolean limitsFailures() {
@@ -86,14 +129,27 @@ public class RateLimiter {
     }
 
     private Verdict count(String subject, long limit, long nowMillis) {
-        long window = Math.floorDiv(nowMillis, 60_000L) * 60;
-        long reset = (window + 60) * 1000;
-        long hits = Long.parseLong(db.updateItem(u -> u.tableName(table)
+        long window = window(nowMillis);
+        long hits = add(subject, window, 1);
+        return new Verdict(hits <= limit, Math.max(0, limit - hits), reset(window));
+    }
+
+    /** Adds {@code hits} to the subject's count in the window; the count after. */
+    private long add(String subject, long window, int hits) {
+        return Long.parseLong(db.updateItem(u -> u.tableName(table)
                 .key(key(subject, Long.toString(window)))
-                .updateExpression("ADD hits :one SET #ttl = :ttl")
+                .updateExpression("ADD hits :hits SET #ttl = :ttl")
                 .expressionAttributeNames(Map.of("#ttl", Table.TTL))
-                .expressionAttributeValues(Map.of(":one", n(1), ":ttl", n(window + 120)))
+                .expressionAttributeValues(Map.of(":hits", n(hits), ":ttl", n(window + 120)))
                 .returnValues(ReturnValue.UPDATED_NEW)).attributes().get("hits").n());
-        return new Verdict(hits <= limit, Math.max(0, limit - hits), reset);
+    }
+
+    /** The window {@code nowMillis} falls in, in epoch seconds. */
+    private static long window(long nowMillis) {
+        return Math.floorDiv(nowMillis, 60_000L) * 60;
+    }
+
+    private static long reset(long window) {
+        return (window + 60) * 1000;
     }
 }
