@@ -356,7 +356,9 @@ public class SegmentStore {
         Stored stored = from.stored();
         Segment segment = revision.segment();
         SegmentKey key = segment.key();
-        Chunks.Plan plan = chunks.plan(segment, stored.chunkIds(), stored.buckets());
+        // What the revision touched tells which buckets may differ, when it was computed from the segment these buckets hold.
+        Chunks.Plan plan = chunks.plan(segment, stored.chunkIds(), stored.buckets(),
+                revision.from() == stored.segment() ? revision.touched() : null);
         String commit = Commits.newId();
         List<AuditEntry> latest = revision.changes().stream()
                 .map(change -> new AuditEntry(key, stored.incarnation(), change, commit)).toList();
