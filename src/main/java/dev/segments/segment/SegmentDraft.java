@@ -316,11 +316,14 @@ public final class SegmentDraft {
         keys.stream().filter(next::contains).distinct().forEach(key -> addTarget(new TargetRef(type, TargetRef.USER, key)));
     }
 
-    /** A target that is both included and excluded, which no segment may have, if the changes made one. */
+    /**
+     * A target that is both included and excluded, which no segment may have, if the changes made
+     * one. The base has none, so only a key the changes touched can be in both lists.
+     */
     Optional<TargetRef> targetInBothLists() {
-        return targets.stream()
-                .filter(ref -> ref.type() == TargetType.INCLUDED
-                        && targets.contains(new TargetRef(TargetType.EXCLUDED, ref.contextKind(), ref.key())))
+        return touched.stream()
+                .map(ref -> new TargetRef(TargetType.INCLUDED, ref.contextKind(), ref.key()))
+                .filter(ref -> targets.contains(ref) && targets.contains(new TargetRef(TargetType.EXCLUDED, ref.contextKind(), ref.key())))
                 .min(TargetRef.ORDER);
     }
 
