@@ -14,14 +14,14 @@ public final class Expiry {
 
     /** The segment with every removal due at {@code now} carried out, as one service change. */
     public static Revision carryOut(Segment stored, long now) {
-        Revision unchanged = new Revision(stored, List.of());
+        Revision unchanged = Revision.of(stored);
+        if (!stored.hasDue(now)) {
+            return unchanged;
+        }
         List<ExpiringTarget> due = stored.schedules().values().stream()
                 .filter(schedule -> schedule.isDue(now))
                 .sorted(ExpiringTarget.ORDER)
                 .toList();
-        if (due.isEmpty()) {
-            return unchanged;
-        }
         SegmentDraft draft = stored.edit();
         due.forEach(draft::expire);
         return unchanged.then(draft, now, Change.SERVICE, null);

@@ -2,8 +2,6 @@ package dev.segments.segment;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,8 +29,9 @@ public record Segment(
 
     public Segment {
         tags = List.copyOf(tags);
-        targets = Collections.unmodifiableSet(new HashSet<>(targets));
-        schedules = Collections.unmodifiableMap(new HashMap<>(schedules));
+        // A draft's own collections are taken over as they are; any other is copied.
+        targets = TargetSet.of(targets);
+        schedules = ScheduleMap.of(schedules);
     }
 
     public static Segment create(SegmentKey key, String name, String description, List<String> tags, long now) {
@@ -76,6 +75,20 @@ public record Segment(
 
     /** When the earliest scheduled removal is due, if any. */
     public Optional<Long> nextExpiry() {
-        return schedules.values().stream().map(ExpiringTarget::expirationDate).min(Long::compare);
+        long earliest = scheduleMap().earliest();
+        return earliest == Long.MAX_VALUE ? Optional.empty() : Optional.of(earliest);
+    }
+
+    /** Whether a scheduled removal is due at {@code now}. */
+    boolean hasDue(long now) {
+        return scheduleMap().earliest() <= now;
+    }
+
+    TargetSet targetSet() {
+        return (TargetSet) targets;
+    }
+
+    ScheduleMap scheduleMap() {
+        return (ScheduleMap) schedules;
     }
 }

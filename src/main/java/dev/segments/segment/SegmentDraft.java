@@ -19,6 +19,12 @@ import java.util.Set;
  * effect line; a draft with no effects changed nothing, and committing it keeps the version.
  * Instructions that would make it grow ask it for room first ({@code requireRoom...}): a
  * segment already past a bound may still shrink, never grow.
+ *
+ * <p>The base's targets and schedules are copied only when the draft first changes them, and
+ * the new segment takes the copies over, so a change that touches only schedules never copies
+ * the targets, and nothing is copied twice. What the bounds and the due check count over
+ * every target ({@link TargetTally}, {@link ScheduleMap#bytes}, {@link EarliestDate}) is taken
+ * from the base where it was counted and kept up to date change by change.
  */
 public final class SegmentDraft {
 
@@ -26,19 +32,28 @@ public final class SegmentDraft {
     private String name;
     private String description;
     private final List<String> tags;
-    private final Set<TargetRef> targets;
-    private final Map<TargetRef, ExpiringTarget> schedules;
+    /** The base's targets until the first change to them, then the draft's own copy. */
+    private Set<TargetRef> targets;
+    private HashSet<TargetRef> ownTargets;
+    private TargetTally targetTally;
+    /** The base's schedules until the first change to them, then the draft's own copy. */
+    private Map<TargetRef, ExpiringTarget> schedules;
+    private HashMap<TargetRef, ExpiringTarget> ownSchedules;
+    private long scheduleBytes = ScheduleMap.UNCOUNTED;
+    private EarliestDate earliest;
+    /** Every target whose membership or schedule a change may have changed. */
+    private final Set<TargetRef> touched = new HashSet<>();
     private final List<String> effects = new ArrayList<>();
-    /** Measured when an instruction first asks for room, then kept up to date. */
-    private Footprint footprint;
+    /** Set once the draft has handed its collections to a segment, which nothing may change after. */
+    private boolean handedOver;
 
     SegmentDraft(Segment base) {
         this.base = base;
         this.name = base.name();
         this.description = base.description();
         this.tags = new ArrayList<>(base.tags());
-        this.targets = new HashSet<>(base.targets());
-        this.schedules = new HashMap<>(base.schedules());
+        this.targets = base.targets();
+        this.schedules = base.schedules();
     }
 
     /** The segment's version before this draft's changes. */
@@ -65,7 +80,7 @@ public final class SegmentDraft {
             throw new InstructionRejected("Adding " + count(fresh.size()) + " new targets would give the segment " + count(total)
                     + " targets; a segment holds at most " + count(SegmentLimits.MAX_TARGETS) + ". Remove targets first.");
         }
-        long bytes = footprint().listedWith(fresh);
+        long bytes = targetTally().bytesWith(fresh);
         if (bytes > SegmentLimits.MAX_ANSWER_BYTES) {
             throw new InstructionRejected("Adding " + count(fresh.size()) + " new targets would make the segment's keys take "
                     + count(bytes) + " bytes of its answer; the limit is " + count(SegmentLimits.MAX_ANSWER_BYTES)
@@ -75,7 +90,7 @@ public final class SegmentDraft {
 
     /** Refuses a schedule that would take the expiring-targets answer past its bytes. */
     void requireRoomFor(ExpiringTarget schedule) throws InstructionRejected {
-        long bytes = footprint().scheduledWith(schedule);
+        long bytes = Footprint.scheduled(base.key(), schedules.size() + 1, scheduleBytes() + ScheduleMap.bytesOf(schedule));
         if (bytes > SegmentLimits.MAX_ANSWER_BYTES) {
             throw new InstructionRejected("Scheduling the removal of " + schedule.target().describe()
                     + " would make the segment's scheduled removals take " + count(bytes) + " bytes of one answer; the limit is "
@@ -94,29 +109,71 @@ public final class SegmentDraft {
         }
     }
 
-    private Footprint footprint() {
-        if (footprint == null) {
-            footprint = Footprint.of(base.key(), targets, schedules.values());
+    /** The tally of the targets as they stand, counted now if neither the base nor this draft has yet. */
+    private TargetTally targetTally() {
+        if (targetTally == null) {
+            targetTally = ownTargets == null ? base.targetSet().tally().copy() : TargetTally.of(ownTargets);
         }
-        return footprint;
+        return targetTally;
+    }
+
+    private long scheduleBytes() {
+        if (scheduleBytes == ScheduleMap.UNCOUNTED) {
+            scheduleBytes = ownSchedules == null ? base.scheduleMap().bytes()
+                    : ownSchedules.values().stream().mapToLong(ScheduleMap::bytesOf).sum();
+        }
+        return scheduleBytes;
+    }
+
+    /** The draft's own targets, copied from the base's on first use, with the base's tally if it was counted. */
+    private HashSet<TargetRef> ownTargets() {
+        requireOpen();
+        if (ownTargets == null) {
+            ownTargets = base.targetSet().copy();
+            targets = ownTargets;
+            if (targetTally == null) {
+                targetTally = base.targetSet().tallyIfCounted();
+            }
+        }
+        return ownTargets;
+    }
+
+    /** The draft's own schedules, copied from the base's on first use, with what the base counted of them. */
+    private HashMap<TargetRef, ExpiringTarget> ownSchedules() {
+        requireOpen();
+        if (ownSchedules == null) {
+            ownSchedules = base.scheduleMap().copy();
+            schedules = ownSchedules;
+            if (scheduleBytes == ScheduleMap.UNCOUNTED) {
+                scheduleBytes = base.scheduleMap().bytesIfCounted();
+            }
+            earliest = base.scheduleMap().earliestCopy();
+        }
+        return ownSchedules;
+    }
+
+    private void requireOpen() {
+        if (handedOver) {
+            throw new IllegalStateException("The draft became a segment already; it cannot change any more");
+        }
     }
 
     void addTarget(TargetRef ref) {
-        if (targets.add(ref)) {
+        if (!targets.contains(ref)) {
+            ownTargets().add(ref);
+            touched.add(ref);
             effects.add("Added " + ref.describe() + " to " + ref.type().wire());
-            if (footprint != null) {
-                footprint.add(ref);
+            if (targetTally != null) {
+                targetTally.add(ref);
             }
         }
     }
 
     /** Removes a target and, since it would dangle, its scheduled removal. */
     void removeTarget(TargetRef ref) {
-        if (targets.remove(ref)) {
+        if (targets.contains(ref)) {
+            dropTarget(ref);
             effects.add("Removed " + ref.describe() + " from " + ref.type().wire());
-            if (footprint != null) {
-                footprint.remove(ref);
-            }
             if (dropSchedule(ref) != null) {
                 effects.add("Deleted the scheduled removal of " + ref.describe() + " with it");
             }
@@ -125,22 +182,32 @@ public final class SegmentDraft {
 
     void expire(ExpiringTarget schedule) {
         TargetRef ref = schedule.target();
-        if (targets.remove(ref) && footprint != null) {
-            footprint.remove(ref);
+        if (targets.contains(ref)) {
+            dropTarget(ref);
         }
         dropSchedule(ref);
         effects.add("Removed " + ref.describe() + " from " + ref.type().wire() + " as scheduled for "
                 + date(schedule.expirationDate()));
     }
 
-    void putSchedule(ExpiringTarget schedule, String effect) {
-        ExpiringTarget replaced = schedules.put(schedule.target(), schedule);
-        if (footprint != null) {
-            if (replaced != null) {
-                footprint.remove(replaced);
-            }
-            footprint.add(schedule);
+    private void dropTarget(TargetRef ref) {
+        ownTargets().remove(ref);
+        touched.add(ref);
+        if (targetTally != null) {
+            targetTally.remove(ref);
         }
+    }
+
+    void putSchedule(ExpiringTarget schedule, String effect) {
+        ExpiringTarget replaced = ownSchedules().put(schedule.target(), schedule);
+        touched.add(schedule.target());
+        if (replaced != null) {
+            uncount(replaced);
+        }
+        if (scheduleBytes != ScheduleMap.UNCOUNTED) {
+            scheduleBytes += ScheduleMap.bytesOf(schedule);
+        }
+        earliest.add(schedule);
         effects.add(effect);
     }
 
@@ -151,11 +218,20 @@ public final class SegmentDraft {
     }
 
     private ExpiringTarget dropSchedule(TargetRef ref) {
-        ExpiringTarget dropped = schedules.remove(ref);
-        if (dropped != null && footprint != null) {
-            footprint.remove(dropped);
+        if (!schedules.containsKey(ref)) {
+            return null;
         }
+        ExpiringTarget dropped = ownSchedules().remove(ref);
+        touched.add(ref);
+        uncount(dropped);
         return dropped;
+    }
+
+    private void uncount(ExpiringTarget schedule) {
+        if (scheduleBytes != ScheduleMap.UNCOUNTED) {
+            scheduleBytes -= ScheduleMap.bytesOf(schedule);
+        }
+        earliest.remove(schedule);
     }
 
     void rename(String newName) {
@@ -240,11 +316,14 @@ public final class SegmentDraft {
         keys.stream().filter(next::contains).distinct().forEach(key -> addTarget(new TargetRef(type, TargetRef.USER, key)));
     }
 
-    /** A target that is both included and excluded, which no segment may have, if the changes made one. */
+    /**
+     * A target that is both included and excluded, which no segment may have, if the changes made
+     * one. The base has none, so only a key the changes touched can be in both lists.
+     */
     Optional<TargetRef> targetInBothLists() {
-        return targets.stream()
-                .filter(ref -> ref.type() == TargetType.INCLUDED
-                        && targets.contains(new TargetRef(TargetType.EXCLUDED, ref.contextKind(), ref.key())))
+        return touched.stream()
+                .map(ref -> new TargetRef(TargetType.INCLUDED, ref.contextKind(), ref.key()))
+                .filter(ref -> targets.contains(ref) && targets.contains(new TargetRef(TargetType.EXCLUDED, ref.contextKind(), ref.key())))
                 .min(TargetRef.ORDER);
     }
 
@@ -252,13 +331,23 @@ public final class SegmentDraft {
         return List.copyOf(effects);
     }
 
-    /** The draft as a segment: the next version if anything changed, else the base itself. */
+    /** The targets whose membership or schedule this draft may have changed; every other one is as in its base. */
+    Set<TargetRef> touched() {
+        return touched;
+    }
+
+    /**
+     * The draft as a segment: the next version if anything changed, else the base itself. The
+     * segment takes over the draft's own collections, so the draft changes nothing after.
+     */
     Segment toSegment(long now) {
         if (effects.isEmpty()) {
             return base;
         }
-        return new Segment(base.key(), name, description, List.copyOf(tags), base.creationDate(), now,
-                base.version() + 1, targets, schedules);
+        handedOver = true;
+        return new Segment(base.key(), name, description, List.copyOf(tags), base.creationDate(), now, base.version() + 1,
+                ownTargets == null ? targets : new TargetSet(ownTargets, targetTally),
+                ownSchedules == null ? schedules : new ScheduleMap(ownSchedules, scheduleBytes, earliest));
     }
 
     static String date(long epochMillis) {

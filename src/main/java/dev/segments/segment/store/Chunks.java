@@ -18,6 +18,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -86,24 +87,27 @@ final class Chunks {
 
     /** A new segment: its targets inline in its head. */
     static Plan inline(Segment segment) {
-        Encoded encoded = encode(segment, 1, List.of());
+        Encoded encoded = encode(segment, 1, List.of(), null);
         return new Plan(1, encoded.data().get(0), List.of(), List.of(), List.of(), encoded.buckets());
     }
 
     /**
      * The layout of {@code segment}, starting from the stored one ({@code storedIds}, and
      * {@code stored}, its buckets decoded): the same bucket count while it fits, unchanged
-     * buckets keeping their chunks without being encoded again.
+     * buckets keeping their chunks without being encoded again. With {@code touched}, the
+     * targets that may differ between the stored segment and this one (null if that is not
+     * known), only the buckets they fall in are compared; the others cannot have changed.
      */
-    Plan plan(Segment segment, List<String> storedIds, List<Bucket> stored) {
+    Plan plan(Segment segment, List<String> storedIds, List<Bucket> stored, Set<TargetRef> touched) {
         int bucketCount = storedIds.isEmpty() ? 1 : storedIds.size();
-        Encoded encoded = encode(segment, bucketCount, storedIds.isEmpty() ? List.of() : stored);
+        Encoded encoded = storedIds.isEmpty() ? encode(segment, bucketCount, List.of(), null)
+                : encode(segment, bucketCount, stored, touched);
         if (!layout.fits(bucketCount, encoded.total(), encoded.largest())) {
             bucketCount = layout.bucketsFor(encoded.total());
-            encoded = encode(segment, bucketCount, List.of());
+            encoded = encode(segment, bucketCount, List.of(), null);
             while (bucketCount > 1 && encoded.largest() > layout.chunkLimit()) {
                 bucketCount *= 2;
-                encoded = encode(segment, bucketCount, List.of());
+                encoded = encode(segment, bucketCount, List.of(), null);
             }
         }
         if (bucketCount == 1) {
@@ -136,13 +140,16 @@ final class Chunks {
     /**
      * A segment's targets in {@code bucketCount} buckets: each bucket's data, or null where it
      * holds what the stored bucket at its place holds (none given: every bucket is encoded),
-     * its decoded form, and the sizes the layout decides by.
+     * its decoded form, and the sizes the layout decides by. With {@code touched} (see
+     * {@link #plan}), only the stored buckets it falls in are looked at.
      */
     private record Encoded(List<String> data, List<Bucket> buckets, long total, long largest) {
     }
 
-    private static Encoded encode(Segment segment, int bucketCount, List<Bucket> stored) {
-        List<List<TargetRef>> grouped = SegmentCodec.group(segment, bucketCount);
+    private static Encoded encode(Segment segment, int bucketCount, List<Bucket> stored, Set<TargetRef> touched) {
+        boolean fromTouched = touched != null && !stored.isEmpty();
+        List<List<TargetRef>> grouped = fromTouched ? SegmentCodec.regroup(segment, stored, touched)
+                : SegmentCodec.group(segment, bucketCount);
         List<String> data = new ArrayList<>(bucketCount);
         List<Bucket> buckets = new ArrayList<>(bucketCount);
         long total = 0;
@@ -150,7 +157,7 @@ final class Chunks {
         for (int i = 0; i < bucketCount; i++) {
             List<TargetRef> group = grouped.get(i);
             Bucket bucket;
-            if (!stored.isEmpty() && stored.get(i).holds(group, segment.schedules())) {
+            if (group == null || !stored.isEmpty() && stored.get(i).holds(group, segment.schedules())) {
                 bucket = stored.get(i);
                 data.add(null);
             } else {

@@ -130,8 +130,13 @@ final class HeadItem {
 
     /** The segment a live head describes, with its targets from {@code buckets}. */
     static Segment segment(Map<String, AttributeValue> head, List<Bucket> buckets) {
+        return segment(head, targets(buckets), schedules(buckets));
+    }
+
+    /** The segment a live head describes, with these targets and schedules. */
+    static Segment segment(Map<String, AttributeValue> head, Set<TargetRef> targets, Map<TargetRef, ExpiringTarget> schedules) {
         return new Segment(keyOf(head), string(head, "name"), string(head, "description"), stringList(head, "tags"),
-                number(head, "creationDate"), number(head, "lastModifiedDate"), version(head), targets(buckets), schedules(buckets));
+                number(head, "creationDate"), number(head, "lastModifiedDate"), version(head), targets, schedules);
     }
 
     // The buckets hold disjoint parts of one segment; these views let the segment copy them once.

@@ -55,11 +55,13 @@ final class KeptHeads {
         }
     }
 
-    synchronized void forget(SegmentKey key) {
+    /** Forgets the kept segment, handing back what was kept, if anything. */
+    synchronized Optional<Kept> forget(SegmentKey key) {
         Kept previous = kept.remove(key);
         if (previous != null) {
             targets -= size(previous.stored());
         }
+        return Optional.ofNullable(previous);
     }
 
     synchronized void forgetAll() {

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,17 +37,11 @@ final class SegmentCodec {
 
     static int bucketOf(TargetRef ref, int buckets) {
         // The hash of contextKind + '\u0000' + key as String.hashCode defines it (so bucket
-        // numbers are the same on every JVM), computed without building that string.
-        int h = 0;
-        String kind = ref.contextKind();
-        for (int i = 0; i < kind.length(); i++) {
-            h = 31 * h + kind.charAt(i);
-        }
-        h = 31 * h;
+        // numbers are the same on every JVM). String.hashCode is a polynomial in 31, so that hash
+        // is hash(kind) * 31^(length(key) + 1) + hash(key): computed from the two strings' cached
+        // hashes, without going over their characters.
         String key = ref.key();
-        for (int i = 0; i < key.length(); i++) {
-            h = 31 * h + key.charAt(i);
-        }
+        int h = ref.contextKind().hashCode() * powerOf31(key.length() + 1) + key.hashCode();
         // The mix spreads keys that differ only in their last characters.
         h ^= h >>> 16;
         h *= 0x85ebca6b;
@@ -54,6 +49,19 @@ final class SegmentCodec {
         h *= 0xc2b2ae35;
         h ^= h >>> 16;
         return h & (buckets - 1);
+    }
+
+    /** 31^n in int arithmetic, as String.hashCode multiplies. */
+    private static int powerOf31(int n) {
+        int power = 1;
+        int base = 31;
+        for (int e = n; e > 0; e >>= 1) {
+            if ((e & 1) != 0) {
+                power *= base;
+            }
+            base *= base;
+        }
+        return power;
     }
 
     /** The segment's targets by bucket, in no particular order within each. */
@@ -65,6 +73,33 @@ final class SegmentCodec {
         }
         for (TargetRef ref : segment.targets()) {
             grouped.get(bucketOf(ref, buckets)).add(ref);
+        }
+        return grouped;
+    }
+
+    /**
+     * The segment's targets by bucket, as {@link #group} gives them, for the buckets that
+     * {@code touched} falls in; null for every other bucket, which holds what its stored bucket
+     * holds. Sound only when every target outside {@code touched} is in the segment exactly as
+     * in the stored one that {@code stored} (one bucket per place) was made from.
+     */
+    static List<List<TargetRef>> regroup(Segment segment, List<Bucket> stored, Set<TargetRef> touched) {
+        int buckets = stored.size();
+        List<List<TargetRef>> grouped = new ArrayList<>(Collections.nCopies(buckets, null));
+        for (TargetRef ref : touched) {
+            int i = bucketOf(ref, buckets);
+            if (grouped.get(i) == null) {
+                List<TargetRef> group = new ArrayList<>();
+                for (TargetRef kept : stored.get(i).targets()) {
+                    if (!touched.contains(kept)) {
+                        group.add(kept);
+                    }
+                }
+                grouped.set(i, group);
+            }
+            if (segment.targets().contains(ref)) {
+                grouped.get(i).add(ref);
+            }
         }
         return grouped;
     }

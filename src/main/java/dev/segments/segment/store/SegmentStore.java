@@ -325,23 +325,38 @@ public class SegmentStore {
         });
     }
 
-    /** The live segment this request sees under {@code key}: none if its environment was deleted. */
-    private Optional<Stored> load(SegmentKey key, Deadline deadline) {
+    /**
+     * The live segment this request sees under {@code key}: none if its environment was deleted.
+     * {@code held} is what this instance last held of it, if anything (see {@link #stored}).
+     */
+    private Optional<Stored> load(SegmentKey key, Deadline deadline, Optional<Stored> held) {
         Map<String, AttributeValue> head = scope.read(key, deadline).visibleHead();
-        return HeadItem.isLive(head) ? Optional.of(stored(head, deadline)) : Optional.empty();
+        return HeadItem.isLive(head) ? Optional.of(stored(head, deadline, held)) : Optional.empty();
     }
 
     /** {@link #load}, keeping what it finds, with when its environment was checked, for a write that may follow. */
     private Optional<KeptHeads.Kept> loadAndKeep(SegmentKey key, Deadline deadline) {
         long checkedAt = clock.millis();
-        kept.forget(key);
-        Optional<KeptHeads.Kept> loaded = load(key, deadline).map(stored -> new KeptHeads.Kept(stored, checkedAt));
+        Optional<Stored> held = kept.forget(key).map(KeptHeads.Kept::stored);
+        Optional<KeptHeads.Kept> loaded = load(key, deadline, held).map(stored -> new KeptHeads.Kept(stored, checkedAt));
         loaded.ifPresent(found -> kept.keep(key, found));
         return loaded;
     }
 
-    private Stored stored(Map<String, AttributeValue> head, Deadline deadline) {
+    /**
+     * The segment a live head describes. A chunk never changes and its id is never used again, so
+     * a head naming the same chunks as the segment this instance {@code held} has the same targets
+     * and schedules: those are taken as they are, with what was counted of them, instead of
+     * being gathered from 15,000 entries of the buckets again.
+     */
+    private Stored stored(Map<String, AttributeValue> head, Deadline deadline, Optional<Stored> held) {
         List<String> chunkIds = HeadItem.chunkIds(head);
+        Optional<Stored> same = held.filter(h -> !chunkIds.isEmpty() && h.chunkIds().equals(chunkIds));
+        if (same.isPresent()) {
+            Segment targets = same.get().segment();
+            return new Stored(HeadItem.segment(head, targets.targets(), targets.schedules()), HeadItem.incarnation(head), chunkIds,
+                    same.get().buckets(), AuditEntry.of(head));
+        }
         List<Bucket> buckets = chunkIds.isEmpty() ? List.of(SegmentCodec.decode(HeadItem.inlineData(head)))
                 : chunks.read(HeadItem.keyOf(head), chunkIds, deadline);
         return new Stored(HeadItem.segment(head, buckets), HeadItem.incarnation(head), chunkIds, buckets, AuditEntry.of(head));
@@ -357,7 +372,9 @@ public class SegmentStore {
         Stored stored = from.stored();
         Segment segment = revision.segment();
         SegmentKey key = segment.key();
-        Chunks.Plan plan = chunks.plan(segment, stored.chunkIds(), stored.buckets());
+        // What the revision touched tells which buckets may differ, when it was computed from the segment these buckets hold.
+        Chunks.Plan plan = chunks.plan(segment, stored.chunkIds(), stored.buckets(),
+                revision.from() == stored.segment() ? revision.touched() : null);
         String commit = Commits.newId();
         List<AuditEntry> latest = revision.changes().stream()
                 .map(change -> new AuditEntry(key, stored.incarnation(), change, commit)).toList();

@@ -14,6 +14,7 @@ import dev.segments.expiry.LocalSweeper;
 import dev.segments.ops.Deadlines;
 import dev.segments.segment.Actor;
 import dev.segments.segment.Edit;
+import dev.segments.segment.Segment;
 import dev.segments.segment.ExpiringTargetInstruction;
 import dev.segments.segment.SegmentKey;
 import dev.segments.segment.SegmentPatches;
@@ -131,6 +132,27 @@ class KeptHeadsTest {
         patchExpiring(f, Api.update("u0", FUTURE + 1000, 3)).then().statusCode(200).body("errors", empty())
                 .body("items[0]._version", equalTo(2)).body("items[0].expirationDate", equalTo(FUTURE + 1000));
         assertEquals(4L, other.find(key).orElseThrow().version());
+    }
+
+    @Test
+    void aChunkedSegmentReadAgainUnchangedKeepsItsTargetsAndOneChangedElsewhereIsReadAsItIs() {
+        at(NOW);
+        Fixture f = segmentWithUsers(IntStream.range(0, 3_000).mapToObj(i -> "user-with-a-key-of-some-length-" + i).toArray(String[]::new));
+        SegmentKey key = new SegmentKey(f.project(), f.environment(), f.segment());
+        SegmentStore store = new SegmentStore(table, 90, clock, deadlines);
+        SegmentStore other = new SegmentStore(table, 90, clock, deadlines);
+        Segment first = store.find(key).orElseThrow();
+        Segment again = store.find(key).orElseThrow();
+        // The same chunks: the 3,000 targets are taken as this instance holds them, not gathered again.
+        assertTrue(first.targets() == again.targets() && first.schedules() == again.schedules(), "the segment's collections gathered again");
+
+        Edit edit = new Edit(NOW, new Actor("other", "other"), null, () -> "0123456789abcdef01234567");
+        TargetRef user = new TargetRef(TargetType.INCLUDED, "user", "user-with-a-key-of-some-length-7");
+        other.update(key, stored -> SegmentPatches.expiringTargets(stored, List.of(new ExpiringTargetInstruction.Add(user, FUTURE)), edit),
+                PartialOutcome::revision).orElseThrow();
+        Segment changed = store.find(key).orElseThrow();
+        assertEquals(Set.of(user), changed.schedules().keySet(), "the chunk the other instance wrote is read");
+        assertEquals(3_000, changed.targets().size());
     }
 
     @Test

@@ -40,11 +40,18 @@ class TargetCodecTest {
         Random random = new Random(16);
         for (int i = 0; i < 20_000; i++) {
             StringBuilder key = new StringBuilder();
-            int length = 1 + random.nextInt(40);
+            // Up to the longest keys (512 bytes), and kinds of any characters: bucketOf computes the hash from the parts' own.
+            int length = 1 + random.nextInt(i % 10 == 0 ? 600 : 40);
             for (int c = 0; c < length; c++) {
                 key.append(random.nextInt(4) == 0 ? (char) random.nextInt(0x10000) : (char) ('a' + random.nextInt(26)));
             }
-            TargetRef ref = new TargetRef(TargetType.INCLUDED, i % 3 == 0 ? "user" : "org-" + i % 7, key.toString());
+            String kind = switch (i % 4) {
+                case 0 -> "user";
+                case 1 -> "org-" + i % 7;
+                case 2 -> "k\u00e9" + (char) random.nextInt(0x10000) + "\ud83d\ude00".repeat(random.nextInt(3));
+                default -> "x".repeat(1 + random.nextInt(64));
+            };
+            TargetRef ref = new TargetRef(TargetType.INCLUDED, kind, key.toString());
             for (int buckets : new int[] {1, 2, 64, 1024}) {
                 assertEquals(storedBucketOf(ref, buckets), SegmentCodec.bucketOf(ref, buckets), ref::toString);
             }
