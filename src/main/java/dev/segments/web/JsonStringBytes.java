@@ -1,6 +1,7 @@
 package dev.segments.web;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * UTF-8 text escaped for a JSON string, byte for byte as Jackson's generator (its defaults, which
@@ -8,8 +9,7 @@ import java.nio.charset.StandardCharsets;
  * backslash and control characters escaped ({@code \b \t \n \f \r}, else {@code \}{@code u00XX}
  * in upper-case hex), a character beyond the BMP as its two surrogates' escapes (Jackson 2 does
  * not write them as four UTF-8 bytes unless told to), every other character as its UTF-8 bytes.
- * One pass over the bytes to measure and one to write, so that the result is allocated once at
- * its size; nothing goes through chars.
+ * One pass over the bytes, nothing through chars.
  */
 final class JsonStringBytes {
 
@@ -42,59 +42,48 @@ final class JsonStringBytes {
      * null if they are not well-formed UTF-8, which a String would have decoded with replacement
      * characters: the caller then goes the String's way.
      */
-    static byte[] escape(byte[] utf8, int offset, int length) {
-        int size = escape(utf8, offset, offset + length, null);
-        if (size < 0) {
-            return null;
-        }
-        byte[] escaped = new byte[size];
-        escape(utf8, offset, offset + length, escaped);
-        return escaped;
-    }
-
-    /** Writes the escaped form into {@code out} unless it is null; its length, or -1 if the bytes are malformed. */
-    private static int escape(byte[] in, int from, int to, byte[] out) {
+    static Escaped escape(byte[] in, int offset, int length) {
+        int to = offset + length;
+        // JSON answers escape about one byte in eight (their quotes): room for that, grown if more.
+        byte[] out = new byte[length + (length >> 3) + 16];
         int written = 0;
-        int run = from;
-        int i = from;
+        int i = offset;
         while (i < to) {
-            int escape = ESCAPES[in[i] & 0xFF];
+            byte b = in[i];
+            int escape = ESCAPES[b & 0xFF];
             if (escape == 0) {
+                out[written++] = b;
                 i++;
                 continue;
             }
-            int length = 1;
-            if (escape < 0) {
-                length = sequenceLength(in, i, to);
-                if (length < 0) {
-                    return -1;
-                }
-                if (length < 4) {
-                    i += length;
-                    continue;
-                }
+            int sequence = escape < 0 ? sequenceLength(in, i, to) : 1;
+            if (sequence < 0) {
+                return null;
             }
-            written = copy(in, run, i, out, written);
-            written = escape < 0 ? writeSurrogates(codePoint(in, i), out, written) : writeEscape(in[i], escape, out, written);
-            i += length;
-            run = i;
+            if (sequence == 2 || sequence == 3) {
+                for (int end = i + sequence; i < end; i++) {
+                    out[written++] = in[i];
+                }
+                continue;
+            }
+            // Room for the rest of the input as it is is kept; an escape writes at most 11 bytes more than it reads.
+            if (out.length - written < to - i + 11) {
+                out = Arrays.copyOf(out, out.length + Math.max(out.length >> 1, 11));
+            }
+            written = escape > 0 ? writeEscape(b, escape, out, written) : writeSurrogates(codePoint(in, i), out, written);
+            i += sequence;
         }
-        return copy(in, run, to, out, written);
+        return new Escaped(out, written);
     }
 
-    private static int copy(byte[] in, int from, int to, byte[] out, int at) {
-        if (out != null) {
-            System.arraycopy(in, from, out, at, to - from);
-        }
-        return at + to - from;
+    /** The escaped text: the first {@code length} bytes of {@code bytes}. */
+    record Escaped(byte[] bytes, int length) {
     }
 
     private static int writeEscape(byte b, int escape, byte[] out, int at) {
         if (escape != 'u') {
-            if (out != null) {
-                out[at] = '\\';
-                out[at + 1] = (byte) escape;
-            }
+            out[at] = '\\';
+            out[at + 1] = (byte) escape;
             return at + 2;
         }
         return writeUnicodeEscape(b, out, at);
@@ -105,14 +94,12 @@ final class JsonStringBytes {
     }
 
     private static int writeUnicodeEscape(int c, byte[] out, int at) {
-        if (out != null) {
-            out[at] = '\\';
-            out[at + 1] = 'u';
-            out[at + 2] = HEX[(c >> 12) & 0xF];
-            out[at + 3] = HEX[(c >> 8) & 0xF];
-            out[at + 4] = HEX[(c >> 4) & 0xF];
-            out[at + 5] = HEX[c & 0xF];
-        }
+        out[at] = '\\';
+        out[at + 1] = 'u';
+        out[at + 2] = HEX[(c >> 12) & 0xF];
+        out[at + 3] = HEX[(c >> 8) & 0xF];
+        out[at + 4] = HEX[(c >> 4) & 0xF];
+        out[at + 5] = HEX[c & 0xF];
         return at + 6;
     }
 

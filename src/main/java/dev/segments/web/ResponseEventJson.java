@@ -50,15 +50,14 @@ class ResponseEventJson implements ObjectMapperCustomizer {
 
         @Override
         public void serializeAsField(Object bean, JsonGenerator generator, SerializerProvider provider) throws Exception {
-            byte[] escaped = bean instanceof BytesBodyResponse response && response.length() > 0 && escapesAsJackson(generator)
-                    ? JsonStringBytes.escape(response.bytes(), response.offset(), response.length())
-                    : null;
+            JsonStringBytes.Escaped escaped = bean instanceof BytesBodyResponse response && response.length() > 0
+                    && escapesAsJackson(generator) ? JsonStringBytes.escape(response.bytes(), response.offset(), response.length()) : null;
             if (escaped == null) {
                 super.serializeAsField(bean, generator, provider);
                 return;
             }
             generator.writeFieldName(_name);
-            generator.writeRawUTF8String(escaped, 0, escaped.length);
+            generator.writeRawUTF8String(escaped.bytes(), 0, escaped.length());
         }
 
         /** A UTF-8 byte generator with Jackson's default escapes, which {@link JsonStringBytes} reproduces. */

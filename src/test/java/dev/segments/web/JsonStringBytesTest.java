@@ -26,8 +26,8 @@ class JsonStringBytesTest {
             System.arraycopy(utf8, 0, padded, 3, utf8.length);
             // what the event carried before: the bytes decoded, then written by Jackson
             String expected = unquoted(jackson(new String(utf8, StandardCharsets.UTF_8)));
-            assertEquals(expected, new String(JsonStringBytes.escape(utf8, 0, utf8.length), StandardCharsets.UTF_8), body);
-            assertEquals(expected, new String(JsonStringBytes.escape(padded, 3, utf8.length), StandardCharsets.UTF_8), body);
+            assertEquals(expected, text(JsonStringBytes.escape(utf8, 0, utf8.length)), body);
+            assertEquals(expected, text(JsonStringBytes.escape(padded, 3, utf8.length)), body);
         }
     }
 
@@ -44,8 +44,8 @@ class JsonStringBytesTest {
     /**
      * Bodies to compare: each ASCII character alone (every control character among them),
      * characters of every UTF-8 length at their edges, surrogate pairs, a String's lone
-     * surrogate (encoded as {@code ?}), an answer-like JSON text, random text, and one long
-     * enough to cross Jackson's buffers.
+     * surrogate (encoded as {@code ?}), an answer-like JSON text, random text, one long
+     * enough to cross Jackson's buffers, and some that escape far more than JSON answers do.
      */
     static List<String> bodies() {
         List<String> bodies = new ArrayList<>(List.of("", "a", "\"", "\\", "\"\\\"", "\u007f", "\u0080\u009f\u00a0\u00ff", "\u07ff\u0800",
@@ -77,7 +77,12 @@ class JsonStringBytesTest {
             large.append(bodies.get(random.nextInt(bodies.size())));
         }
         bodies.add(large.toString());
+        bodies.addAll(List.of("\u0001".repeat(5000), "\"".repeat(5000), "😀".repeat(3000), "a\u001f😀\"".repeat(2000)));
         return bodies;
+    }
+
+    private static String text(JsonStringBytes.Escaped escaped) {
+        return new String(escaped.bytes(), 0, escaped.length(), StandardCharsets.UTF_8);
     }
 
     /** The JSON string Jackson writes for {@code text} with its defaults. */
