@@ -57,7 +57,17 @@ class ResponseEventJson implements ObjectMapperCustomizer {
                 return;
             }
             generator.writeFieldName(_name);
-            generator.writeRawUTF8String(escaped.bytes(), 0, escaped.length());
+            generator.writeRawValue("\"");
+            generator.flush();
+            // Straight to the stream, in two writes: the runtime API connection buffers the event
+            // in a ByteArrayOutputStream, which grows to at least twice its size. Written whole,
+            // the body would leave it full, and the event's last bytes would double it again (8 MB
+            // more, 4 MB copied); after the first half, the second growth leaves room for them.
+            OutputStream out = (OutputStream) generator.getOutputTarget();
+            int half = escaped.length() / 2;
+            out.write(escaped.bytes(), 0, half);
+            out.write(escaped.bytes(), half, escaped.length() - half);
+            generator.writeRaw('"');
         }
 
         /** A UTF-8 byte generator with Jackson's default escapes, which {@link JsonStringBytes} reproduces. */
