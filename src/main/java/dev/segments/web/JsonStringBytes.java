@@ -40,12 +40,14 @@ final class JsonStringBytes {
     /**
      * The escaped form (without quotes) of {@code length} bytes of UTF-8 from {@code offset}, or
      * null if they are not well-formed UTF-8, which a String would have decoded with replacement
-     * characters: the caller then goes the String's way.
+     * characters: the caller then goes the String's way. Written into {@code buffer} when it is
+     * large enough, else into a new array.
      */
-    static Escaped escape(byte[] in, int offset, int length) {
+    static Escaped escape(byte[] in, int offset, int length, byte[] buffer) {
         int to = offset + length;
         // JSON answers escape about one byte in eight (their quotes): room for that, grown if more.
-        byte[] out = new byte[length + (length >> 3) + 16];
+        int room = length + (length >> 3) + 16;
+        byte[] out = buffer != null && buffer.length >= room ? buffer : new byte[room];
         int written = 0;
         int i = offset;
         while (i < to) {

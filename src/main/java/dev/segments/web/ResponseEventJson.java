@@ -44,6 +44,13 @@ class ResponseEventJson implements ObjectMapperCustomizer {
     /** The {@code body} property, written from the bytes when there are some. */
     static final class BodyWriter extends BeanPropertyWriter {
 
+        /**
+         * The last escaped body's buffer, used again: in a native image each new array of
+         * megabytes comes from fresh memory, and its page faults cost as much CPU as the escaping
+         * (perf). It holds on to as much as the largest answer (at most Lambda's 6 MB payload).
+         */
+        private static final ThreadLocal<byte[]> BUFFER = new ThreadLocal<>();
+
         BodyWriter(BeanPropertyWriter body) {
             super(body);
         }
@@ -51,11 +58,14 @@ class ResponseEventJson implements ObjectMapperCustomizer {
         @Override
         public void serializeAsField(Object bean, JsonGenerator generator, SerializerProvider provider) throws Exception {
             JsonStringBytes.Escaped escaped = bean instanceof BytesBodyResponse response && response.length() > 0
-                    && escapesAsJackson(generator) ? JsonStringBytes.escape(response.bytes(), response.offset(), response.length()) : null;
+                    && escapesAsJackson(generator)
+                    ? JsonStringBytes.escape(response.bytes(), response.offset(), response.length(), BUFFER.get())
+                    : null;
             if (escaped == null) {
                 super.serializeAsField(bean, generator, provider);
                 return;
             }
+            BUFFER.set(escaped.bytes());
             generator.writeFieldName(_name);
             generator.writeRawValue("\"");
             generator.flush();
