@@ -45,8 +45,8 @@ final class JsonStringBytes {
      */
     static Escaped escape(byte[] in, int offset, int length, byte[] buffer) {
         int to = offset + length;
-        // JSON answers escape about one byte in eight (their quotes): room for that, grown if more.
-        int room = length + (length >> 3) + 16;
+        // A schedules answer escapes about one byte in seven (its quotes): room for a quarter more, grown if need be.
+        int room = length + (length >> 2) + 16;
         byte[] out = buffer != null && buffer.length >= room ? buffer : new byte[room];
         int written = 0;
         int i = offset;
