@@ -1,0 +1,89 @@
+package dev.segments.web;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationConfig;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.BeanPropertyWriter;
+import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
+import io.quarkus.jackson.ObjectMapperCustomizer;
+import jakarta.inject.Singleton;
+import java.io.OutputStream;
+import java.util.List;
+
+/**
+ * Writes a {@link BytesBodyResponse}'s body into the response event's JSON from its bytes. The
+ * Lambda poll loop serializes the response event with a copy of the application's
+ * {@link ObjectMapper} ({@code AmazonLambdaMapperRecorder}), so this customizer reaches it; left
+ * to Jackson, a 4 MB body String is escaped one {@code charAt} at a time, which a native image
+ * does not make cheap (perf: a third of a 15,000-user PATCH's CPU). Only the {@code body}
+ * property changes, so the event's JSON is byte for byte what Jackson writes for the same body
+ * as a String ({@link JsonStringBytes}); a generator that would escape differently, and bytes that
+ * are not well-formed UTF-8, go Jackson's way.
+ */
+@Singleton
+class ResponseEventJson implements ObjectMapperCustomizer {
+
+    @Override
+    public void customize(ObjectMapper mapper) {
+        mapper.registerModule(new SimpleModule(ResponseEventJson.class.getName()).setSerializerModifier(new BeanSerializerModifier() {
+            @Override
+            public List<BeanPropertyWriter> changeProperties(SerializationConfig config, BeanDescription bean,
+                    List<BeanPropertyWriter> properties) {
+                if (APIGatewayV2HTTPResponse.class.isAssignableFrom(bean.getBeanClass())) {
+                    properties.replaceAll(property -> property.getName().equals("body") ? new BodyWriter(property) : property);
+                }
+                return properties;
+            }
+        }));
+    }
+
+    /** The {@code body} property, written from the bytes when there are some. */
+    static final class BodyWriter extends BeanPropertyWriter {
+
+        /**
+         * The last escaped body's buffer, used again: in a native image each new array of
+         * megabytes comes from fresh memory, and its page faults cost as much CPU as the escaping
+         * (perf). It holds on to as much as the largest answer (at most Lambda's 6 MB payload).
+         */
+        private static final ThreadLocal<byte[]> BUFFER = new ThreadLocal<>();
+
+        BodyWriter(BeanPropertyWriter body) {
+            super(body);
+        }
+
+        @Override
+        public void serializeAsField(Object bean, JsonGenerator generator, SerializerProvider provider) throws Exception {
+            JsonStringBytes.Escaped escaped = bean instanceof BytesBodyResponse response && response.length() > 0
+                    && escapesAsJackson(generator)
+                    ? JsonStringBytes.escape(response.bytes(), response.offset(), response.length(), BUFFER.get())
+                    : null;
+            if (escaped == null) {
+                super.serializeAsField(bean, generator, provider);
+                return;
+            }
+            BUFFER.set(escaped.bytes());
+            generator.writeFieldName(_name);
+            generator.writeRawValue("\"");
+            generator.flush();
+            // Straight to the stream, in two writes: the runtime API connection buffers the event
+            // in a ByteArrayOutputStream, which grows to at least twice its size. Written whole,
+            // the body would leave it full, and the event's last bytes would double it again (8 MB
+            // more, 4 MB copied); after the first half, the second growth leaves room for them.
+            OutputStream out = (OutputStream) generator.getOutputTarget();
+            int half = escaped.length() / 2;
+            out.write(escaped.bytes(), 0, half);
+            out.write(escaped.bytes(), half, escaped.length() - half);
+            generator.writeRaw('"');
+        }
+
+        /** A UTF-8 byte generator with Jackson's default escapes, which {@link JsonStringBytes} reproduces. */
+        private static boolean escapesAsJackson(JsonGenerator generator) {
+            return generator.getOutputTarget() instanceof OutputStream && generator.getCharacterEscapes() == null
+                    && generator.getHighestEscapedChar() == 0;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.segments.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.ser.BeanPropertyWriter;
+import com.fasterxml.jackson.databind.ser.BeanSerializer;
+import dev.segments.testing.Dynalite;
+import io.quarkus.amazon.lambda.runtime.AmazonLambdaMapperRecorder;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Lambda poll loop's own writer ({@code AmazonLambdaMapperRecorder}'s mapper, as the poll
+ * loop takes it for the handler's output type) writes a body held as bytes with
+ * {@link ResponseEventJson}'s writer, and the event's JSON is byte for byte what it writes for
+ * the same body as a String.
+ */
+@QuarkusTest
+@QuarkusTestResource(Dynalite.class)
+class ResponseEventJsonTest {
+
+    private static ObjectWriter pollLoopWriter() {
+        return AmazonLambdaMapperRecorder.objectMapper.writerFor(APIGatewayV2HTTPResponse.class);
+    }
+
+    @Test
+    void thePollLoopsWriterWritesTheBodyFromItsBytes() throws Exception {
+        var serializer = AmazonLambdaMapperRecorder.objectMapper.getSerializerProviderInstance()
+                .findValueSerializer(APIGatewayV2HTTPResponse.class);
+        BeanPropertyWriter body = null;
+        for (var properties = assertInstanceOf(BeanSerializer.class, serializer).properties(); properties.hasNext();) {
+            var property = properties.next();
+            if (property.getName().equals("body")) {
+                body = (BeanPropertyWriter) property;
+            }
+        }
+        assertInstanceOf(ResponseEventJson.BodyWriter.class, body);
+    }
+
+    @Test
+    void theEventIsWhatTheBodyAsAStringGives() throws Exception {
+        for (String body : JsonStringBytesTest.bodies()) {
+            byte[] utf8 = body.getBytes(StandardCharsets.UTF_8);
+            for (boolean base64 : List.of(false, true)) {
+                assertSameEvent(utf8, base64);
+            }
+        }
+        for (String malformed : List.of("eda080", "41c3", "ff", "c080")) {
+            assertSameEvent(HexFormat.of().parseHex(malformed), false);
+        }
+    }
+
+    /** The event for {@code utf8} as a {@link BytesBodyResponse} (from an offset) and as the String it decodes to. */
+    private static void assertSameEvent(byte[] utf8, boolean base64) throws Exception {
+        APIGatewayV2HTTPResponse plain = new APIGatewayV2HTTPResponse(200, Map.of("Content-Type", "application/json"), null, null,
+                new String(utf8, StandardCharsets.UTF_8), base64);
+        byte[] padded = new byte[utf8.length + 5];
+        System.arraycopy(utf8, 0, padded, 2, utf8.length);
+        BytesBodyResponse bytes = new BytesBodyResponse(plain, padded, 2, utf8.length, base64);
+        String expected = new String(pollLoopWriter().writeValueAsBytes(plain), StandardCharsets.UTF_8);
+        assertEquals(expected, new String(pollLoopWriter().writeValueAsBytes(bytes), StandardCharsets.UTF_8));
+    }
+}
