@@ -1,0 +1,166 @@
+package dev.segments.segment.api;
+
+import dev.segments.segment.ExpiringTarget;
+import dev.segments.segment.Segment;
+import dev.segments.segment.TargetRef;
+import dev.segments.segment.api.ItemEncoder.Encoded;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The items of one view of one segment, in answer order (by date, then key), each with its
+ * encoded bytes. An item's bytes depend only on its schedule, the segment's key and the view,
+ * so a later version of the segment is rendered from an earlier one ({@link #next}): the
+ * schedules it still has keep their bytes and their order, and only new or changed ones are
+ * encoded and put in their place. Nothing is sorted or encoded again for the rest.
+ */
+final class ExpiringItems {
+
+    /** Memory an item takes beyond its bytes: its schedule, ref, ids and key, and its map entry. */
+    static final long PER_ITEM = 300;
+
+    /** The schedules of the segment rendered, to tell which of a later version's are new. */
+    private final Map<TargetRef, ExpiringTarget> schedules;
+    private final ExpiringTarget[] order;
+    private final int[] ends;
+    private final byte[] bytes;
+
+    private ExpiringItems(Map<TargetRef, ExpiringTarget> schedules, ExpiringTarget[] order, int[] ends, byte[] bytes) {
+        this.schedules = schedules;
+        this.order = order;
+        this.ends = ends;
+        this.bytes = bytes;
+    }
+
+    /** Every item of the view, sorted and encoded. */
+    static ExpiringItems of(Segment segment, ExpiringView view, ItemEncoder encoder) {
+        List<ExpiringTarget> shown = new ArrayList<>(segment.schedules().size());
+        for (ExpiringTarget schedule : segment.expiringTargets()) {
+            if (view.shows(schedule)) {
+                shown.add(schedule);
+            }
+        }
+        Encoded encoded = encoder.encode(segment.key(), view, shown);
+        return new ExpiringItems(segment.schedules(), shown.toArray(new ExpiringTarget[0]), encoded.ends(), encoded.bytes());
+    }
+
+    /**
+     * The items of {@code segment} (same key, any version), from these: a schedule found here
+     * unchanged keeps its bytes and place; the others are encoded and inserted where the order
+     * puts them; those the segment no longer has are dropped.
+     */
+    ExpiringItems next(Segment segment, ExpiringView view, ItemEncoder encoder) {
+        Map<TargetRef, ExpiringTarget> now = segment.schedules();
+        boolean[] kept = new boolean[order.length];
+        int keeping = 0;
+        for (int i = 0; i < order.length; i++) {
+            kept[i] = order[i].equals(now.get(order[i].target()));
+            keeping += kept[i] ? 1 : 0;
+        }
+        List<ExpiringTarget> added = new ArrayList<>();
+        for (ExpiringTarget schedule : now.values()) {
+            if (view.shows(schedule) && !schedule.equals(schedules.get(schedule.target()))) {
+                added.add(schedule);
+            }
+        }
+        if (added.isEmpty() && keeping == order.length) {
+            return new ExpiringItems(now, order, ends, bytes);
+        }
+        added.sort(ExpiringTarget.ORDER);
+        Encoded encoded = encoder.encode(segment.key(), view, added);
+        ExpiringItems fresh = new ExpiringItems(Map.of(), added.toArray(new ExpiringTarget[0]), encoded.ends(), encoded.bytes());
+        return merge(now, kept, keeping, fresh);
+    }
+
+    /** The kept items here and all of {@code fresh} (sorted, none equal to a kept one), in order. */
+    private ExpiringItems merge(Map<TargetRef, ExpiringTarget> now, boolean[] kept, int keeping, ExpiringItems fresh) {
+        int count = keeping + fresh.size();
+        long length = Math.max(0, count - 1) + fresh.bytes.length - Math.max(0, fresh.size() - 1);
+        for (int i = 0; i < order.length; i++) {
+            length += kept[i] ? length(i) : 0;
+        }
+        Builder next = new Builder(now, count, Math.toIntExact(length));
+        int i = 0;
+        for (int j = 0; j < fresh.size(); j++) {
+            // The place of a new schedule among the earlier ones: an earlier one it ties with
+            // has the same target, so it is not kept, and either side of it will do.
+            int at = Arrays.binarySearch(order, fresh.order[j], ExpiringTarget.ORDER);
+            for (int before = at < 0 ? -at - 1 : at; i < before; i++) {
+                if (kept[i]) {
+                    next.add(this, i);
+                }
+            }
+            next.add(fresh, j);
+        }
+        for (; i < order.length; i++) {
+            if (kept[i]) {
+                next.add(this, i);
+            }
+        }
+        return next.done();
+    }
+
+    int size() {
+        return order.length;
+    }
+
+    /** An estimate of the memory these items hold, for the bound of {@link KeptItems}. */
+    long weight() {
+        return bytes.length + PER_ITEM * order.length;
+    }
+
+    /** The length of the items joined by commas, as {@link #copyTo} writes them. */
+    int length() {
+        return bytes.length;
+    }
+
+    void copyTo(byte[] target, int at) {
+        System.arraycopy(bytes, 0, target, at, bytes.length);
+    }
+
+    private int start(int i) {
+        return i == 0 ? 0 : ends[i - 1] + 1;
+    }
+
+    private int length(int i) {
+        return ends[i] - start(i);
+    }
+
+    /** Items appended one after another, with their commas. */
+    private static final class Builder {
+        private final Map<TargetRef, ExpiringTarget> schedules;
+        private final ExpiringTarget[] order;
+        private final int[] ends;
+        private final byte[] bytes;
+        private int count;
+        private int length;
+
+        Builder(Map<TargetRef, ExpiringTarget> schedules, int count, int length) {
+            this.schedules = schedules;
+            this.order = new ExpiringTarget[count];
+            this.ends = new int[count];
+            this.bytes = new byte[length];
+        }
+
+        void add(ExpiringItems from, int i) {
+            if (count > 0) {
+                bytes[length++] = ',';
+            }
+            int start = from.start(i);
+            System.arraycopy(from.bytes, start, bytes, length, from.ends[i] - start);
+            length += from.ends[i] - start;
+            order[count] = from.order[i];
+            ends[count++] = length;
+        }
+
+        ExpiringItems done() {
+            if (count != order.length || length != bytes.length) {
+                throw new IllegalStateException("merged " + count + " items of " + length + " bytes, expected " + order.length
+                        + " of " + bytes.length);
+            }
+            return new ExpiringItems(schedules, order, ends, bytes);
+        }
+    }
+}

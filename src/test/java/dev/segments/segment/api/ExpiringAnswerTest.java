@@ -1,0 +1,246 @@
+package dev.segments.segment.api;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import dev.segments.segment.ExpiringTarget;
+import dev.segments.segment.Segment;
+import dev.segments.segment.SegmentKey;
+import dev.segments.segment.SegmentPatches.InstructionError;
+import dev.segments.segment.TargetRef;
+import dev.segments.segment.TargetType;
+import dev.segments.web.Links;
+import io.netty.buffer.ByteBufUtil;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Expiring-targets answers rendered from kept items are, byte for byte, the answers written
+ * whole (a tree of the representation, written by Jackson as the answers always were), over
+ * segments that change from version to version; a warm answer encodes only what changed; the
+ * kept items stay within their bound.
+ */
+class ExpiringAnswerTest {
+
+    static final String[] KINDS = {"user", "user", "user", "org", "device", "k".repeat(64)};
+    /** Characters keys may hold, escapes and non-ASCII among them (a lone surrogate fails Jackson, as it always did). */
+    static final String[] ALPHABET = {"a", "Z", "9", "-", "\"", "\\", "\u0001", "\n", "\u007f", "é", "€", "\u2028", "😀", "/", "<", " "};
+    static final long[] DATES = {1_800_000_000_000L, 1_800_000_000_001L, 1_800_000_600_000L, 1_900_000_000_000L};
+
+    @Test
+    void answersAreTheWholeWrittenOnesAcrossVersions() {
+        Random random = new Random(16);
+        for (int round = 0; round < 60; round++) {
+            SegmentKey key = round % 3 == 0 ? new SegmentKey("p", "e", "s" + round)
+                    : new SegmentKey(word(random, 40), word(random, 40), word(random, 40) + round);
+            Segment segment = segment(key, random, Map.of());
+            for (int version = 0; version < 12; version++) {
+                for (ExpiringView view : ExpiringView.values()) {
+                    assertArrayEquals(written(segment, view, null, List.of()), ByteBufUtil.getBytes(ExpiringAnswer.of(segment, view)),
+                            "GET, round " + round + ", version " + version + ", " + view);
+                    List<InstructionError> errors = random.nextBoolean() ? List.of()
+                            : List.of(new InstructionError(random.nextInt(5), word(random, 50)));
+                    assertArrayEquals(written(segment, view, 5, errors),
+                            ByteBufUtil.getBytes(ExpiringAnswer.patched(segment, view, 5, errors)),
+                            "PATCH, round " + round + ", version " + version + ", " + view);
+                }
+                segment = random.nextInt(10) == 0 ? segment(key, random, Map.of()) : segment(key, random, changed(segment, random));
+            }
+        }
+    }
+
+    @Test
+    void aWarmAnswerOfFifteenThousandSchedulesEncodesOnlyTheChangedOnes() {
+        AtomicLong encoded = new AtomicLong();
+        KeptItems kept = new KeptItems(KeptItems.DEFAULT_LIMIT, (key, view, schedules) -> {
+            encoded.addAndGet(schedules.size());
+            return ItemEncoder.JSON.encode(key, view, schedules);
+        });
+        SegmentKey key = new SegmentKey("p", "e", "big");
+        Map<TargetRef, ExpiringTarget> schedules = users(15_000);
+        Segment segment = segment(key, schedules);
+        assertItems(segment, ExpiringView.USERS, kept.items(segment, ExpiringView.USERS));
+        assertEquals(15_000, encoded.getAndSet(0));
+
+        TargetRef moved = new TargetRef(TargetType.INCLUDED, "user", "user-7");
+        schedules.put(moved, schedules.get(moved).movedTo(DATES[0] - 1));
+        segment = segment(key, schedules);
+        assertItems(segment, ExpiringView.USERS, kept.items(segment, ExpiringView.USERS));
+        assertEquals(1, encoded.getAndSet(0), "one schedule moved");
+
+        schedules.remove(new TargetRef(TargetType.INCLUDED, "user", "user-8"));
+        segment = segment(key, schedules);
+        assertItems(segment, ExpiringView.USERS, kept.items(segment, ExpiringView.USERS));
+        assertEquals(0, encoded.getAndSet(0), "one schedule cancelled");
+
+        TargetRef added = new TargetRef(TargetType.INCLUDED, "user", "user-15000");
+        schedules.put(added, new ExpiringTarget("id-new", 1, DATES[1], added));
+        segment = segment(key, schedules);
+        assertItems(segment, ExpiringView.USERS, kept.items(segment, ExpiringView.USERS));
+        assertEquals(1, encoded.getAndSet(0), "one schedule added");
+
+        segment = segment(key, schedules);
+        assertItems(segment, ExpiringView.USERS, kept.items(segment, ExpiringView.USERS));
+        assertEquals(0, encoded.getAndSet(0), "nothing changed");
+    }
+
+    @Test
+    void keptItemsStayWithinTheirBound() {
+        AtomicLong encoded = new AtomicLong();
+        ItemEncoder counting = (key, view, schedules) -> {
+            encoded.addAndGet(schedules.size());
+            return ItemEncoder.JSON.encode(key, view, schedules);
+        };
+        List<Segment> segments = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            segments.add(segment(new SegmentKey("p", "e", "s" + i), users(40)));
+        }
+        long each = ExpiringItems.of(segments.get(0), ExpiringView.CONTEXTS, ItemEncoder.JSON).weight();
+        long limit = 2 * each + each / 2;
+        KeptItems kept = new KeptItems(limit, counting);
+        for (Segment segment : segments) {
+            assertItems(segment, ExpiringView.CONTEXTS, kept.items(segment, ExpiringView.CONTEXTS));
+            assertTrue(kept.weight() <= limit, kept.weight() + " kept, bound " + limit);
+        }
+        assertEquals(2, kept.size(), "segments kept");
+
+        Segment last = segments.get(segments.size() - 1);
+        encoded.set(0);
+        assertItems(last, ExpiringView.CONTEXTS, kept.items(last, ExpiringView.CONTEXTS));
+        assertEquals(0, encoded.get(), "the most recent segment is kept");
+        Segment first = segments.get(0);
+        assertItems(first, ExpiringView.CONTEXTS, kept.items(first, ExpiringView.CONTEXTS));
+        assertEquals(first.schedules().size(), encoded.get(), "the least recent is gone");
+
+        KeptItems tiny = new KeptItems(ExpiringItems.PER_ITEM, counting);
+        assertItems(first, ExpiringView.CONTEXTS, tiny.items(first, ExpiringView.CONTEXTS));
+        assertEquals(0, tiny.size(), "items heavier than the bound are not kept");
+        assertEquals(0, tiny.weight());
+    }
+
+    private static void assertItems(Segment segment, ExpiringView view, ExpiringItems items) {
+        byte[] array = json(items(segment, view));
+        byte[] bytes = new byte[items.length()];
+        items.copyTo(bytes, 0);
+        assertArrayEquals(Arrays.copyOfRange(array, 1, array.length - 1), bytes);
+    }
+
+    /** The answer as a tree of the representation, written whole ({@code total} null for a GET). */
+    static byte[] written(Segment segment, ExpiringView view, Integer total, List<InstructionError> errors) {
+        ObjectNode answer = AnswerSizeTest.JSON.createObjectNode();
+        answer.set("items", items(segment, view));
+        answer.set("_links", Links.of("self", view.path(segment.key()), "parent", SegmentJson.segmentPath(segment.key())));
+        if (total != null) {
+            answer.put("totalInstructions", total);
+            answer.put("successfulInstructions", total - errors.size());
+            answer.put("failedInstructions", errors.size());
+            ArrayNode entries = answer.putArray("errors");
+            for (InstructionError error : errors) {
+                entries.addObject().put("instructionIndex", error.instructionIndex()).put("message", error.message());
+            }
+        }
+        return json(answer);
+    }
+
+    private static ArrayNode items(Segment segment, ExpiringView view) {
+        ArrayNode items = AnswerSizeTest.JSON.createArrayNode();
+        // Text first, as the answers always wrote it: Jackson writes a character beyond 16 bits
+        // as two escapes in a string value, as 4 UTF-8 bytes in text set in raw.
+        ObjectNode resourceId = AnswerSizeTest.JSON.createObjectNode().put("kind", "segment").put("projectKey", segment.key().projectKey())
+                .put("environmentKey", segment.key().environmentKey()).put("key", segment.key().key());
+        RawValue resource = new RawValue(text(resourceId));
+        for (ExpiringTarget schedule : segment.expiringTargets()) {
+            if (view == ExpiringView.CONTEXTS || schedule.target().isUser()) {
+                ObjectNode item = items.addObject().put("_id", schedule.id()).put("_version", schedule.version())
+                        .put("expirationDate", schedule.expirationDate());
+                if (view == ExpiringView.USERS) {
+                    item.put("userKey", schedule.target().key());
+                } else {
+                    item.put("contextKey", schedule.target().key()).put("contextKind", schedule.target().contextKind());
+                }
+                item.put("targetType", schedule.target().type().wire());
+                item.putRawValue("_resourceId", resource);
+            }
+        }
+        return items;
+    }
+
+    private static String text(JsonNode node) {
+        try {
+            return AnswerSizeTest.JSON.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] json(JsonNode node) {
+        try {
+            return AnswerSizeTest.JSON.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A segment holding {@code schedules} and a few random ones more, users and other kinds, on few dates. */
+    private static Segment segment(SegmentKey key, Random random, Map<TargetRef, ExpiringTarget> schedules) {
+        Map<TargetRef, ExpiringTarget> next = new HashMap<>(schedules);
+        for (int i = random.nextInt(schedules.isEmpty() ? 80 : 6); i > 0; i--) {
+            TargetRef ref = new TargetRef(random.nextBoolean() ? TargetType.INCLUDED : TargetType.EXCLUDED,
+                    KINDS[random.nextInt(KINDS.length)], random.nextInt(4) == 0 ? word(random, 30) : "k" + random.nextInt(200));
+            next.put(ref, new ExpiringTarget(Long.toHexString(random.nextLong()), 1, DATES[random.nextInt(DATES.length)], ref));
+        }
+        return segment(key, next);
+    }
+
+    /** The schedules of {@code segment}, some moved (some to a date others share), some cancelled, some made again. */
+    private static Map<TargetRef, ExpiringTarget> changed(Segment segment, Random random) {
+        Map<TargetRef, ExpiringTarget> next = new HashMap<>();
+        for (ExpiringTarget schedule : segment.schedules().values()) {
+            int change = random.nextInt(12);
+            if (change == 0) {
+                next.put(schedule.target(), schedule.movedTo(DATES[random.nextInt(DATES.length)]));
+            } else if (change == 1) {
+                next.put(schedule.target(), new ExpiringTarget(Long.toHexString(random.nextLong()), 1, schedule.expirationDate(),
+                        schedule.target()));
+            } else if (change > 2) {
+                next.put(schedule.target(), schedule);
+            }
+        }
+        return next;
+    }
+
+    private static String word(Random random, int maxChars) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 1 + random.nextInt(maxChars); i > 0; i--) {
+            out.append(ALPHABET[random.nextInt(ALPHABET.length)]);
+        }
+        return out.toString();
+    }
+
+    /** {@code count} user schedules, a quarter of them on each of a few dates. */
+    private static Map<TargetRef, ExpiringTarget> users(int count) {
+        Map<TargetRef, ExpiringTarget> schedules = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            TargetRef user = new TargetRef(TargetType.INCLUDED, "user", "user-" + i);
+            schedules.put(user, new ExpiringTarget("id-" + i, 1, DATES[i % DATES.length], user));
+        }
+        return schedules;
+    }
+
+    private static Segment segment(SegmentKey key, Map<TargetRef, ExpiringTarget> schedules) {
+        return new Segment(key, "S", null, List.of(), 1L, 1L, 1L, Set.copyOf(schedules.keySet()), schedules);
+    }
+}
