@@ -2,6 +2,7 @@ package dev.segments.segment.api;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -95,6 +96,16 @@ class ExpiringAnswerTest {
         segment = segment(key, schedules);
         assertItems(segment, ExpiringView.USERS, kept.items(segment, ExpiringView.USERS));
         assertEquals(0, encoded.getAndSet(0), "nothing changed");
+    }
+
+    /** A GET of a segment nothing changed (the store hands back the schedules it holds) looks through none of its items. */
+    @Test
+    void theSameSchedulesAnsweredAgainAreTheKeptItemsAsTheyAre() {
+        KeptItems kept = new KeptItems(KeptItems.DEFAULT_LIMIT, ItemEncoder.JSON);
+        Segment segment = segment(new SegmentKey("p", "e", "same"), users(1_000));
+        ExpiringItems first = kept.items(segment, ExpiringView.USERS);
+        assertSame(first, kept.items(segment, ExpiringView.USERS));
+        assertItems(segment, ExpiringView.USERS, first);
     }
 
     @Test
