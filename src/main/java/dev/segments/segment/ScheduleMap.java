@@ -48,8 +48,16 @@ final class ScheduleMap extends AbstractMap<TargetRef, ExpiringTarget> {
     /** The answer bytes of the schedules' own strings: id, key and kind of each. */
     synchronized long bytes() {
         if (bytes == UNCOUNTED) {
-            bytes = 0;
-            schedules.values().forEach(schedule -> bytes += bytesOf(schedule));
+            bytes = bytesOf(schedules.values());
+        }
+        return bytes;
+    }
+
+    /** What {@link #bytes} counts, over {@code schedules}. */
+    static long bytesOf(Collection<ExpiringTarget> schedules) {
+        long bytes = 0;
+        for (ExpiringTarget schedule : schedules) {
+            bytes += bytesOf(schedule);
         }
         return bytes;
     }

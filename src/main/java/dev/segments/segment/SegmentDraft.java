@@ -119,8 +119,7 @@ public final class SegmentDraft {
 
     private long scheduleBytes() {
         if (scheduleBytes == ScheduleMap.UNCOUNTED) {
-            scheduleBytes = ownSchedules == null ? base.scheduleMap().bytes()
-                    : ownSchedules.values().stream().mapToLong(ScheduleMap::bytesOf).sum();
+            scheduleBytes = ownSchedules == null ? base.scheduleMap().bytes() : ScheduleMap.bytesOf(ownSchedules.values());
         }
         return scheduleBytes;
     }
