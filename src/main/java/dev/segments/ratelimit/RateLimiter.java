@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
@@ -72,12 +73,7 @@ public class RateLimiter {
     public Verdict hit(String tokenId, String route, long nowMillis) {
         String subject = "RATE#" + tokenId + "#" + route;
         long window = window(nowMillis);
-        if (claims.size() >= MAX_CLAIMS) {
-            claims.values().removeIf(claim -> claim.window < window);
-            if (claims.size() >= MAX_CLAIMS) {
-                claims.clear();
-            }
-        }
+        makeRoom(claims, MAX_CLAIMS, claim -> claim.window < window);
         Claim claim = claims.computeIfAbsent(subject, s -> new Claim());
         synchronized (claim) {
             if (claim.window != window || claim.next > claim.last) {
@@ -108,12 +104,7 @@ public class RateLimiter {
     public Verdict failed(String address, long nowMillis) {
         Verdict verdict = count("AUTHFAIL#" + address, failuresPerMinute, nowMillis);
         if (!verdict.allowed()) {
-            if (blockedUntil.size() >= MAX_BLOCKED) {
-                blockedUntil.values().removeIf(reset -> reset <= nowMillis);
-                if (blockedUntil.size() >= MAX_BLOCKED) {
-                    blockedUntil.clear();
-                }
-            }
+            makeRoom(blockedUntil, MAX_BLOCKED, reset -> reset <= nowMillis);
             blockedUntil.put(address, verdict.resetMillis());
         }
         return verdict;
@@ -132,6 +123,16 @@ public class RateLimiter {
         long window = window(nowMillis);
         long hits = add(subject, window, 1);
         return new Verdict(hits <= limit, Math.max(0, limit - hits), reset(window));
+    }
+
+    /** Keeps {@code map} below {@code max} entries: the spent ones go first and, if that is not enough, all. */
+    private static <V> void makeRoom(Map<String, V> map, int max, Predicate<V> spent) {
+        if (map.size() >= max) {
+            map.values().removeIf(spent);
+            if (map.size() >= max) {
+                map.clear();
+            }
+        }
     }
 
     /** Adds {@code hits} to the subject's count in the window; the count after. */
