@@ -2,7 +2,7 @@ package dev.segments.segment.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.segments.segment.Segment;
+import dev.segments.segment.Revision;
 import dev.segments.segment.SegmentKey;
 import dev.segments.segment.SegmentPatches.InstructionError;
 import dev.segments.web.Links;
@@ -34,13 +34,13 @@ final class ExpiringAnswer {
     }
 
     /** GET of an expiring-targets view: every schedule it shows, in date then key order. */
-    static ByteBuf of(Segment segment, ExpiringView view) {
-        return join(KEPT.items(segment, view), frame(segment.key(), view, null, List.of()));
+    static ByteBuf of(Revision revision, ExpiringView view) {
+        return join(KEPT.items(revision, view), frame(revision.segment().key(), view, null, List.of()));
     }
 
     /** PATCH of an expiring-targets view: the schedules after the change, and how each instruction went. */
-    static ByteBuf patched(Segment segment, ExpiringView view, int total, List<InstructionError> errors) {
-        return join(KEPT.items(segment, view), frame(segment.key(), view, total, errors));
+    static ByteBuf patched(Revision revision, ExpiringView view, int total, List<InstructionError> errors) {
+        return join(KEPT.items(revision, view), frame(revision.segment().key(), view, total, errors));
     }
 
     /** The answer: the frame with the items in its (empty) items array. */

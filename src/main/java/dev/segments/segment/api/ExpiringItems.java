@@ -1,6 +1,7 @@
 package dev.segments.segment.api;
 
 import dev.segments.segment.ExpiringTarget;
+import dev.segments.segment.Revision;
 import dev.segments.segment.Segment;
 import dev.segments.segment.TargetRef;
 import dev.segments.segment.api.ItemEncoder.Encoded;
@@ -47,34 +48,56 @@ final class ExpiringItems {
     }
 
     /**
-     * The items of {@code segment} (same key, any version), from these: a schedule found here
-     * unchanged keeps its bytes and place; the others are encoded and inserted where the order
-     * puts them; those the segment no longer has are dropped.
+     * The items of {@code revision}'s segment (same key, any version), from these: a schedule
+     * found here unchanged keeps its bytes and place; the others are encoded and inserted where
+     * the order puts them; those the segment no longer has are dropped. When these are the items
+     * of the revision's stored segment, only the targets it touched can differ, so only those are
+     * looked up; else every schedule is.
      */
-    ExpiringItems next(Segment segment, ExpiringView view, ItemEncoder encoder) {
-        Map<TargetRef, ExpiringTarget> now = segment.schedules();
+    ExpiringItems next(Revision revision, ExpiringView view, ItemEncoder encoder) {
+        Map<TargetRef, ExpiringTarget> now = revision.segment().schedules();
         if (now == schedules) {
             // A segment's schedules never change, and the store hands back those it holds for a
             // segment nothing changed: a GET of it needs none of the 15,000 lookups below.
             return this;
         }
         boolean[] kept = new boolean[order.length];
-        int keeping = 0;
-        for (int i = 0; i < order.length; i++) {
-            kept[i] = order[i].equals(now.get(order[i].target()));
-            keeping += kept[i] ? 1 : 0;
-        }
         List<ExpiringTarget> added = new ArrayList<>();
-        for (ExpiringTarget schedule : now.values()) {
-            if (view.shows(schedule) && !schedule.equals(schedules.get(schedule.target()))) {
-                added.add(schedule);
+        int keeping;
+        if (revision.from().schedules() == schedules) {
+            Arrays.fill(kept, true);
+            keeping = order.length;
+            for (TargetRef target : revision.touched()) {
+                ExpiringTarget was = schedules.get(target);
+                ExpiringTarget is = now.get(target);
+                if (was != null && was.equals(is)) {
+                    continue;
+                }
+                if (was != null && view.shows(was)) {
+                    kept[Arrays.binarySearch(order, was, ExpiringTarget.ORDER)] = false;
+                    keeping--;
+                }
+                if (is != null && view.shows(is)) {
+                    added.add(is);
+                }
+            }
+        } else {
+            keeping = 0;
+            for (int i = 0; i < order.length; i++) {
+                kept[i] = order[i].equals(now.get(order[i].target()));
+                keeping += kept[i] ? 1 : 0;
+            }
+            for (ExpiringTarget schedule : now.values()) {
+                if (view.shows(schedule) && !schedule.equals(schedules.get(schedule.target()))) {
+                    added.add(schedule);
+                }
             }
         }
         if (added.isEmpty() && keeping == order.length) {
             return new ExpiringItems(now, order, ends, bytes);
         }
         added.sort(ExpiringTarget.ORDER);
-        Encoded encoded = encoder.encode(segment.key(), view, added);
+        Encoded encoded = encoder.encode(revision.segment().key(), view, added);
         ExpiringItems fresh = new ExpiringItems(Map.of(), added.toArray(new ExpiringTarget[0]), encoded.ends(), encoded.bytes());
         return merge(now, kept, keeping, fresh);
     }
@@ -92,19 +115,27 @@ final class ExpiringItems {
             // The place of a new schedule among the earlier ones: an earlier one it ties with
             // has the same target, so it is not kept, and either side of it will do.
             int at = Arrays.binarySearch(order, fresh.order[j], ExpiringTarget.ORDER);
-            for (int before = at < 0 ? -at - 1 : at; i < before; i++) {
-                if (kept[i]) {
-                    next.add(this, i);
-                }
-            }
-            next.add(fresh, j);
+            i = addKept(next, kept, i, at < 0 ? -at - 1 : at);
+            next.add(fresh, j, j + 1);
         }
-        for (; i < order.length; i++) {
-            if (kept[i]) {
-                next.add(this, i);
-            }
-        }
+        addKept(next, kept, i, order.length);
         return next.done();
+    }
+
+    /** Adds the kept items from {@code from} up to {@code to}, each run of them in one copy; returns {@code to}. */
+    private int addKept(Builder next, boolean[] kept, int from, int to) {
+        int i = from;
+        while (i < to) {
+            int run = i;
+            while (i < to && kept[i]) {
+                i++;
+            }
+            next.add(this, run, i);
+            while (i < to && !kept[i]) {
+                i++;
+            }
+        }
+        return to;
     }
 
     int size() {
@@ -149,15 +180,23 @@ final class ExpiringItems {
             this.bytes = new byte[length];
         }
 
-        void add(ExpiringItems from, int i) {
+        /** Appends items {@code first} to {@code end} (exclusive) of {@code from}, with the commas between them. */
+        void add(ExpiringItems from, int first, int end) {
+            if (first == end) {
+                return;
+            }
             if (count > 0) {
                 bytes[length++] = ',';
             }
-            int start = from.start(i);
-            System.arraycopy(from.bytes, start, bytes, length, from.ends[i] - start);
-            length += from.ends[i] - start;
-            order[count] = from.order[i];
-            ends[count++] = length;
+            int start = from.start(first);
+            int stop = from.ends[end - 1];
+            System.arraycopy(from.bytes, start, bytes, length, stop - start);
+            int shift = length - start;
+            for (int k = first; k < end; k++) {
+                ends[count++] = from.ends[k] + shift;
+            }
+            System.arraycopy(from.order, first, order, count - (end - first), end - first);
+            length += stop - start;
         }
 
         ExpiringItems done() {

@@ -109,7 +109,7 @@ public class ExpiringTargetsResource {
 
     private ByteBuf get(SegmentKey key, ExpiringView view) {
         var stored = segments.find(key).orElseThrow(() -> locator.segmentNotFound(key));
-        return ExpiringAnswer.of(Expiry.carryOut(stored, clock.millis()).segment(), view);
+        return ExpiringAnswer.of(Expiry.carryOut(stored, clock.millis()), view);
     }
 
     private ByteBuf patch(SegmentKey key, ExpiringView view, String contentType, byte[] body) {
@@ -119,6 +119,6 @@ public class ExpiringTargetsResource {
         PartialOutcome outcome = segments.update(key, stored -> SegmentPatches.expiringTargets(stored, instructions, edit),
                 PartialOutcome::revision).orElseThrow(() -> locator.segmentNotFound(key));
         record.patched(instructions.size(), outcome.errors().size(), outcome.revision());
-        return ExpiringAnswer.patched(outcome.revision().segment(), view, instructions.size(), outcome.errors());
+        return ExpiringAnswer.patched(outcome.revision(), view, instructions.size(), outcome.errors());
     }
 }

@@ -1,5 +1,6 @@
 package dev.segments.segment.api;
 
+import dev.segments.segment.Revision;
 import dev.segments.segment.Segment;
 import dev.segments.segment.SegmentKey;
 import java.util.Iterator;
@@ -34,14 +35,15 @@ final class KeptItems {
         this.encoder = encoder;
     }
 
-    /** The items of the view of {@code segment}, rendered from the last kept ones when there are some. */
-    ExpiringItems items(Segment segment, ExpiringView view) {
+    /** The items of the view of {@code revision}'s segment, rendered from the last kept ones when there are some. */
+    ExpiringItems items(Revision revision, ExpiringView view) {
+        Segment segment = revision.segment();
         Key key = new Key(segment.key(), view);
         ExpiringItems last;
         synchronized (this) {
             last = byKey.get(key);
         }
-        ExpiringItems items = last == null ? ExpiringItems.of(segment, view, encoder) : last.next(segment, view, encoder);
+        ExpiringItems items = last == null ? ExpiringItems.of(segment, view, encoder) : last.next(revision, view, encoder);
         keep(key, items);
         return items;
     }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import dev.segments.segment.ExpiringTarget;
 import dev.segments.segment.Segment;
+import dev.segments.segment.Revision;
 import dev.segments.segment.SegmentKey;
 import dev.segments.segment.SegmentPatches.InstructionError;
 import dev.segments.segment.TargetRef;
@@ -21,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -48,17 +50,21 @@ class ExpiringAnswerTest {
             SegmentKey key = round % 3 == 0 ? new SegmentKey("p", "e", "s" + round)
                     : new SegmentKey(word(random, 40), word(random, 40), word(random, 40) + round);
             Segment segment = segment(key, random, Map.of());
+            Revision revision = unchanged(segment);
             for (int version = 0; version < 12; version++) {
                 for (ExpiringView view : ExpiringView.values()) {
-                    assertArrayEquals(written(segment, view, null, List.of()), ByteBufUtil.getBytes(ExpiringAnswer.of(segment, view)),
+                    assertArrayEquals(written(segment, view, null, List.of()), ByteBufUtil.getBytes(ExpiringAnswer.of(revision, view)),
                             "GET, round " + round + ", version " + version + ", " + view);
                     List<InstructionError> errors = random.nextBoolean() ? List.of()
                             : List.of(new InstructionError(random.nextInt(5), word(random, 50)));
                     assertArrayEquals(written(segment, view, 5, errors),
-                            ByteBufUtil.getBytes(ExpiringAnswer.patched(segment, view, 5, errors)),
+                            ByteBufUtil.getBytes(ExpiringAnswer.patched(revision, view, 5, errors)),
                             "PATCH, round " + round + ", version " + version + ", " + view);
                 }
-                segment = random.nextInt(10) == 0 ? segment(key, random, Map.of()) : segment(key, random, changed(segment, random));
+                Segment next = random.nextInt(10) == 0 ? segment(key, random, Map.of()) : segment(key, random, changed(segment, random));
+                // Half the steps say which targets they touched, as a PATCH does; the others make the items compare them all.
+                revision = random.nextBoolean() ? new Revision(segment, next, List.of(), touched(segment, next)) : unchanged(next);
+                segment = next;
             }
         }
     }
@@ -73,29 +79,52 @@ class ExpiringAnswerTest {
         SegmentKey key = new SegmentKey("p", "e", "big");
         Map<TargetRef, ExpiringTarget> schedules = users(15_000);
         Segment segment = segment(key, schedules);
-        assertItems(segment, ExpiringView.USERS, kept.items(segment, ExpiringView.USERS));
+        assertItems(segment, ExpiringView.USERS, kept.items(unchanged(segment), ExpiringView.USERS));
         assertEquals(15_000, encoded.getAndSet(0));
 
         TargetRef moved = new TargetRef(TargetType.INCLUDED, "user", "user-7");
         schedules.put(moved, schedules.get(moved).movedTo(DATES[0] - 1));
         segment = segment(key, schedules);
-        assertItems(segment, ExpiringView.USERS, kept.items(segment, ExpiringView.USERS));
+        assertItems(segment, ExpiringView.USERS, kept.items(unchanged(segment), ExpiringView.USERS));
         assertEquals(1, encoded.getAndSet(0), "one schedule moved");
 
         schedules.remove(new TargetRef(TargetType.INCLUDED, "user", "user-8"));
         segment = segment(key, schedules);
-        assertItems(segment, ExpiringView.USERS, kept.items(segment, ExpiringView.USERS));
+        assertItems(segment, ExpiringView.USERS, kept.items(unchanged(segment), ExpiringView.USERS));
         assertEquals(0, encoded.getAndSet(0), "one schedule cancelled");
 
         TargetRef added = new TargetRef(TargetType.INCLUDED, "user", "user-15000");
         schedules.put(added, new ExpiringTarget("id-new", 1, DATES[1], added));
         segment = segment(key, schedules);
-        assertItems(segment, ExpiringView.USERS, kept.items(segment, ExpiringView.USERS));
+        assertItems(segment, ExpiringView.USERS, kept.items(unchanged(segment), ExpiringView.USERS));
         assertEquals(1, encoded.getAndSet(0), "one schedule added");
 
         segment = segment(key, schedules);
-        assertItems(segment, ExpiringView.USERS, kept.items(segment, ExpiringView.USERS));
+        assertItems(segment, ExpiringView.USERS, kept.items(unchanged(segment), ExpiringView.USERS));
         assertEquals(0, encoded.getAndSet(0), "nothing changed");
+    }
+
+    /**
+     * A PATCH's answer looks up only the targets its revision touched: a schedule changed behind
+     * the revision's back (which a store never hands over) keeps its old item, and the same
+     * change, touched, gets its new one.
+     */
+    @Test
+    void aPatchLooksUpOnlyTheTargetsItTouched() {
+        KeptItems kept = new KeptItems(KeptItems.DEFAULT_LIMIT, ItemEncoder.JSON);
+        SegmentKey key = new SegmentKey("p", "e", "touched");
+        Map<TargetRef, ExpiringTarget> schedules = users(15_000);
+        Segment stored = segment(key, schedules);
+        kept.items(unchanged(stored), ExpiringView.USERS);
+        TargetRef moved = new TargetRef(TargetType.INCLUDED, "user", "user-7");
+        schedules.put(moved, schedules.get(moved).movedTo(DATES[0] - 1));
+        Segment patched = segment(key, schedules);
+
+        assertItems(stored, ExpiringView.USERS, kept.items(new Revision(stored, patched, List.of(), Set.of()), ExpiringView.USERS));
+
+        KeptItems fresh = new KeptItems(KeptItems.DEFAULT_LIMIT, ItemEncoder.JSON);
+        fresh.items(unchanged(stored), ExpiringView.USERS);
+        assertItems(patched, ExpiringView.USERS, fresh.items(new Revision(stored, patched, List.of(), Set.of(moved)), ExpiringView.USERS));
     }
 
     /** A GET of a segment nothing changed (the store hands back the schedules it holds) looks through none of its items. */
@@ -103,8 +132,8 @@ class ExpiringAnswerTest {
     void theSameSchedulesAnsweredAgainAreTheKeptItemsAsTheyAre() {
         KeptItems kept = new KeptItems(KeptItems.DEFAULT_LIMIT, ItemEncoder.JSON);
         Segment segment = segment(new SegmentKey("p", "e", "same"), users(1_000));
-        ExpiringItems first = kept.items(segment, ExpiringView.USERS);
-        assertSame(first, kept.items(segment, ExpiringView.USERS));
+        ExpiringItems first = kept.items(unchanged(segment), ExpiringView.USERS);
+        assertSame(first, kept.items(unchanged(segment), ExpiringView.USERS));
         assertItems(segment, ExpiringView.USERS, first);
     }
 
@@ -123,21 +152,21 @@ class ExpiringAnswerTest {
         long limit = 2 * each + each / 2;
         KeptItems kept = new KeptItems(limit, counting);
         for (Segment segment : segments) {
-            assertItems(segment, ExpiringView.CONTEXTS, kept.items(segment, ExpiringView.CONTEXTS));
+            assertItems(segment, ExpiringView.CONTEXTS, kept.items(unchanged(segment), ExpiringView.CONTEXTS));
             assertTrue(kept.weight() <= limit, kept.weight() + " kept, bound " + limit);
         }
         assertEquals(2, kept.size(), "segments kept");
 
         Segment last = segments.get(segments.size() - 1);
         encoded.set(0);
-        assertItems(last, ExpiringView.CONTEXTS, kept.items(last, ExpiringView.CONTEXTS));
+        assertItems(last, ExpiringView.CONTEXTS, kept.items(unchanged(last), ExpiringView.CONTEXTS));
         assertEquals(0, encoded.get(), "the most recent segment is kept");
         Segment first = segments.get(0);
-        assertItems(first, ExpiringView.CONTEXTS, kept.items(first, ExpiringView.CONTEXTS));
+        assertItems(first, ExpiringView.CONTEXTS, kept.items(unchanged(first), ExpiringView.CONTEXTS));
         assertEquals(first.schedules().size(), encoded.get(), "the least recent is gone");
 
         KeptItems tiny = new KeptItems(ExpiringItems.PER_ITEM, counting);
-        assertItems(first, ExpiringView.CONTEXTS, tiny.items(first, ExpiringView.CONTEXTS));
+        assertItems(first, ExpiringView.CONTEXTS, tiny.items(unchanged(first), ExpiringView.CONTEXTS));
         assertEquals(0, tiny.size(), "items heavier than the bound are not kept");
         assertEquals(0, tiny.weight());
     }
@@ -249,6 +278,27 @@ class ExpiringAnswerTest {
             schedules.put(user, new ExpiringTarget("id-" + i, 1, DATES[i % DATES.length], user));
         }
         return schedules;
+    }
+
+    /** The segment as a store hands it back, with no change of its own. */
+    static Revision unchanged(Segment segment) {
+        return new Revision(segment, segment, List.of(), Set.of());
+    }
+
+    /** Every target whose schedule differs between the two segments. */
+    private static Set<TargetRef> touched(Segment from, Segment to) {
+        Set<TargetRef> touched = new HashSet<>();
+        from.schedules().forEach((target, schedule) -> {
+            if (!schedule.equals(to.schedules().get(target))) {
+                touched.add(target);
+            }
+        });
+        to.schedules().forEach((target, schedule) -> {
+            if (!schedule.equals(from.schedules().get(target))) {
+                touched.add(target);
+            }
+        });
+        return touched;
     }
 
     private static Segment segment(SegmentKey key, Map<TargetRef, ExpiringTarget> schedules) {

@@ -321,7 +321,7 @@ final class MixedWriters {
             PartialOutcome outcome = store.update(key, stored -> SegmentPatches.expiringTargets(stored, parsed, edit),
                     PartialOutcome::revision).orElseThrow();
             return new Sent(id, false, false, body, 200,
-                    AnswerSizeTest.tree(ExpiringAnswer.patched(outcome.revision().segment(), ExpiringView.USERS, parsed.size(),
+                    AnswerSizeTest.tree(ExpiringAnswer.patched(outcome.revision(), ExpiringView.USERS, parsed.size(),
                             outcome.errors())));
         } catch (WriteConflict conflict) {
             return new Sent(id, segmentPatch, false, body, 409, JSON.createObjectNode().put("code", "optimistic_locking_error"));
