@@ -18,7 +18,13 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  */
 public class RequestCounter implements ExecutionInterceptor {
 
-    private static final ExecutionAttribute<Long> STARTED = new ExecutionAttribute<>("segments.started");
+    /**
+     * The SDK allows each attribute name once per JVM, and dev mode's live reload defines this
+     * class again in the same JVM: so each definition takes a name of its own (a native image's
+     * one, fixed when it is built).
+     */
+    private static final ExecutionAttribute<Long> STARTED = new ExecutionAttribute<>(
+            "segments.started@" + Integer.toHexString(System.identityHashCode(RequestCounter.class)));
 
     private static final Map<String, AtomicLong> REQUESTS = new ConcurrentHashMap<>();
     private static final Map<String, AtomicLong> BYTES = new ConcurrentHashMap<>();
