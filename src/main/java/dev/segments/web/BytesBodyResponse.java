@@ -1,7 +1,9 @@
 package dev.segments.web;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * A response event whose body is held as its UTF-8 bytes, not as a String: the event's JSON
@@ -14,6 +16,7 @@ final class BytesBodyResponse extends APIGatewayV2HTTPResponse {
     private byte[] bytes;
     private int offset;
     private int length;
+    private List<ByteBuffer> escaped = List.of();
 
     /** {@code response}'s status and headers with this body ({@code base64} text, or not). */
     BytesBodyResponse(APIGatewayV2HTTPResponse response, byte[] bytes, int offset, int length, boolean base64) {
@@ -36,6 +39,16 @@ final class BytesBodyResponse extends APIGatewayV2HTTPResponse {
         return length;
     }
 
+    /** The body escaped for a JSON string, in parts, or none: then it is escaped from {@link #bytes()}. */
+    List<ByteBuffer> escaped() {
+        return escaped;
+    }
+
+    /** Gives the body's escaped form: exactly {@link JsonStringBytes#escape} of its bytes. */
+    void escaped(List<ByteBuffer> parts) {
+        escaped = List.copyOf(parts);
+    }
+
     @Override
     public String getBody() {
         return bytes == null ? super.getBody() : new String(bytes, offset, length, StandardCharsets.UTF_8);
@@ -46,6 +59,7 @@ final class BytesBodyResponse extends APIGatewayV2HTTPResponse {
         bytes = null;
         offset = 0;
         length = 0;
+        escaped = List.of();
         super.setBody(body);
     }
 }

@@ -11,7 +11,7 @@ import java.util.Arrays;
  * not write them as four UTF-8 bytes unless told to), every other character as its UTF-8 bytes.
  * One pass over the bytes, nothing through chars.
  */
-final class JsonStringBytes {
+public final class JsonStringBytes {
 
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
@@ -43,18 +43,48 @@ final class JsonStringBytes {
      * characters: the caller then goes the String's way. Written into {@code buffer} when it is
      * large enough, else into a new array.
      */
-    static Escaped escape(byte[] in, int offset, int length, byte[] buffer) {
-        int to = offset + length;
+    public static Escaped escape(byte[] in, int offset, int length, byte[] buffer) {
         // A schedules answer escapes about one byte in seven (its quotes): room for a quarter more, grown if need be.
         int room = length + (length >> 2) + 16;
-        byte[] out = buffer != null && buffer.length >= room ? buffer : new byte[room];
-        int written = 0;
-        int i = offset;
+        Escaped out = new Escaped(buffer != null && buffer.length >= room ? buffer : new byte[room], 0);
+        return escapeInto(in, offset, offset + length, out);
+    }
+
+    /**
+     * Items joined by commas (item {@code i} ends at {@code ends[i]}, the next starts after its
+     * comma), escaped: the same bytes as escaping them whole, in an array of their exact size,
+     * with where each item ends in it. Each item must be well-formed UTF-8 (as JSON a generator
+     * wrote is).
+     */
+    public static Escaped escapeItems(byte[] in, int[] ends, int[] escapedEnds) {
+        Escaped out = new Escaped(new byte[in.length + (in.length >> 2) + 16], 0);
+        int start = 0;
+        for (int i = 0; i < ends.length; i++) {
+            if (i > 0) {
+                out = escapeInto(in, start - 1, start, out);
+            }
+            out = escapeInto(in, start, ends[i], out);
+            if (out == null) {
+                throw new IllegalArgumentException("item " + i + " is not well-formed UTF-8");
+            }
+            escapedEnds[i] = out.length();
+            start = ends[i] + 1;
+        }
+        return new Escaped(Arrays.copyOf(out.bytes(), out.length()), out.length());
+    }
+
+    /** {@code out} with the bytes from {@code i} to {@code to} escaped after it; null if they are not well-formed UTF-8. */
+    private static Escaped escapeInto(byte[] in, int i, int to, Escaped out) {
+        byte[] bytes = out.bytes();
+        int written = out.length();
+        if (bytes.length - written < to - i) {
+            bytes = Arrays.copyOf(bytes, written + (to - i) + ((to - i) >> 2) + 16);
+        }
         while (i < to) {
             byte b = in[i];
             int escape = ESCAPES[b & 0xFF];
             if (escape == 0) {
-                out[written++] = b;
+                bytes[written++] = b;
                 i++;
                 continue;
             }
@@ -64,22 +94,22 @@ final class JsonStringBytes {
             }
             if (sequence == 2 || sequence == 3) {
                 for (int end = i + sequence; i < end; i++) {
-                    out[written++] = in[i];
+                    bytes[written++] = in[i];
                 }
                 continue;
             }
             // Room for the rest of the input as it is is kept; an escape writes at most 11 bytes more than it reads.
-            if (out.length - written < to - i + 11) {
-                out = Arrays.copyOf(out, out.length + Math.max(out.length >> 1, 11));
+            if (bytes.length - written < to - i + 11) {
+                bytes = Arrays.copyOf(bytes, bytes.length + Math.max(bytes.length >> 1, 11));
             }
-            written = escape > 0 ? writeEscape(b, escape, out, written) : writeSurrogates(codePoint(in, i), out, written);
+            written = escape > 0 ? writeEscape(b, escape, bytes, written) : writeSurrogates(codePoint(in, i), bytes, written);
             i += sequence;
         }
-        return new Escaped(out, written);
+        return new Escaped(bytes, written);
     }
 
     /** The escaped text: the first {@code length} bytes of {@code bytes}. */
-    record Escaped(byte[] bytes, int length) {
+    public record Escaped(byte[] bytes, int length) {
     }
 
     private static int writeEscape(byte b, int escape, byte[] out, int at) {

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
 import io.quarkus.jackson.ObjectMapperCustomizer;
 import jakarta.inject.Singleton;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -57,26 +58,34 @@ class ResponseEventJson implements ObjectMapperCustomizer {
 
         @Override
         public void serializeAsField(Object bean, JsonGenerator generator, SerializerProvider provider) throws Exception {
-            JsonStringBytes.Escaped escaped = bean instanceof BytesBodyResponse response && response.length() > 0
-                    && escapesAsJackson(generator)
-                    ? JsonStringBytes.escape(response.bytes(), response.offset(), response.length(), BUFFER.get())
-                    : null;
-            if (escaped == null) {
+            if (!(bean instanceof BytesBodyResponse response && response.length() > 0 && escapesAsJackson(generator))) {
                 super.serializeAsField(bean, generator, provider);
                 return;
             }
-            BUFFER.set(escaped.bytes());
+            List<ByteBuffer> parts = response.escaped();
+            if (parts.isEmpty()) {
+                JsonStringBytes.Escaped escaped = JsonStringBytes.escape(response.bytes(), response.offset(), response.length(), BUFFER.get());
+                if (escaped == null) {
+                    super.serializeAsField(bean, generator, provider);
+                    return;
+                }
+                BUFFER.set(escaped.bytes());
+                parts = List.of(ByteBuffer.wrap(escaped.bytes(), 0, escaped.length()));
+            }
             generator.writeFieldName(_name);
             generator.writeRawValue("\"");
             generator.flush();
-            // Straight to the stream, in two writes: the runtime API connection buffers the event
-            // in a ByteArrayOutputStream, which grows to at least twice its size. Written whole,
-            // the body would leave it full, and the event's last bytes would double it again (8 MB
-            // more, 4 MB copied); after the first half, the second growth leaves room for them.
+            // Straight to the stream, each part in two writes: the runtime API connection buffers
+            // the event in a ByteArrayOutputStream, which grows to at least twice its size. Written
+            // whole, a 4 MB body would leave it full, and the event's last bytes would double it
+            // again (8 MB more, 4 MB copied); after the first half, the second growth leaves room.
             OutputStream out = (OutputStream) generator.getOutputTarget();
-            int half = escaped.length() / 2;
-            out.write(escaped.bytes(), 0, half);
-            out.write(escaped.bytes(), half, escaped.length() - half);
+            for (ByteBuffer part : parts) {
+                int at = part.arrayOffset() + part.position();
+                int half = part.remaining() / 2;
+                out.write(part.array(), at, half);
+                out.write(part.array(), at + half, part.remaining() - half);
+            }
             generator.writeRaw('"');
         }
 

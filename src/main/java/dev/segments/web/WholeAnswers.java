@@ -38,7 +38,7 @@ public abstract class WholeAnswers implements RequestHandler<APIGatewayV2HTTPEve
     /** The request header naming the slot; any value a caller sent is replaced. */
     static final String SLOT = "x-segments-answer-slot";
 
-    private static final Map<String, ByteBuf> SLOTS = new ConcurrentHashMap<>();
+    private static final Map<String, JsonAnswer> SLOTS = new ConcurrentHashMap<>();
 
     @Inject
     @Delegate
@@ -53,7 +53,7 @@ public abstract class WholeAnswers implements RequestHandler<APIGatewayV2HTTPEve
         event.setHeaders(headers);
         try {
             APIGatewayV2HTTPResponse response = handler.handleRequest(event, context);
-            ByteBuf answer = SLOTS.remove(slot);
+            JsonAnswer answer = SLOTS.remove(slot);
             return response != null && answer != null ? fill(response, answer) : response;
         } finally {
             SLOTS.remove(slot);
@@ -61,27 +61,28 @@ public abstract class WholeAnswers implements RequestHandler<APIGatewayV2HTTPEve
     }
 
     /**
-     * A 200 answer of JSON {@code body}: left in the request's slot when there is one (the
+     * A 200 answer of JSON {@code answer}: left in the request's slot when there is one (the
      * response then carries an empty body until the handler fills it), else the body itself.
      */
-    public static Response ok(ByteBuf body, HttpHeaders request) {
+    public static Response ok(JsonAnswer answer, HttpHeaders request) {
         String slot = request.getHeaderString(SLOT);
         if (slot == null) {
-            return Response.ok(ByteBufUtil.getBytes(body), MediaType.APPLICATION_JSON_TYPE).build();
+            return Response.ok(ByteBufUtil.getBytes(answer.body()), MediaType.APPLICATION_JSON_TYPE).build();
         }
-        SLOTS.put(slot, body);
+        SLOTS.put(slot, answer);
         return Response.ok().type(MediaType.APPLICATION_JSON_TYPE).build();
     }
 
-    /** The response with the answer as its text body, kept as the answer's bytes. */
-    private static APIGatewayV2HTTPResponse fill(APIGatewayV2HTTPResponse response, ByteBuf answer) {
+    /** The response with the answer as its text body, kept as the answer's bytes (and escaped, when the answer is). */
+    private static APIGatewayV2HTTPResponse fill(APIGatewayV2HTTPResponse response, JsonAnswer answer) {
+        ByteBuf body = answer.body();
         Map<String, String> headers = EventHeaders.without(response.getHeaders(), Set.of("content-length"));
-        headers.put("Content-Length", Integer.toString(answer.readableBytes()));
+        headers.put("Content-Length", Integer.toString(body.readableBytes()));
         response.setHeaders(headers);
-        if (answer.hasArray()) {
-            return new BytesBodyResponse(response, answer.array(), answer.arrayOffset() + answer.readerIndex(), answer.readableBytes(), false);
-        }
-        byte[] bytes = ByteBufUtil.getBytes(answer);
-        return new BytesBodyResponse(response, bytes, 0, bytes.length, false);
+        BytesBodyResponse filled = body.hasArray()
+                ? new BytesBodyResponse(response, body.array(), body.arrayOffset() + body.readerIndex(), body.readableBytes(), false)
+                : new BytesBodyResponse(response, ByteBufUtil.getBytes(body), 0, body.readableBytes(), false);
+        filled.escaped(answer.escaped());
+        return filled;
     }
 }

@@ -2,6 +2,7 @@ package dev.segments.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -11,6 +12,7 @@ import dev.segments.testing.Dynalite;
 import io.quarkus.amazon.lambda.runtime.AmazonLambdaMapperRecorder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
@@ -58,6 +60,18 @@ class ResponseEventJsonTest {
         }
     }
 
+    /** A body given escaped is not escaped again: its parts are what the event carries. */
+    @Test
+    void anEscapedBodyGoesInAsItsParts() throws Exception {
+        APIGatewayV2HTTPResponse plain = new APIGatewayV2HTTPResponse(200, Map.of(), null, null, "{\"a\":1}", false);
+        byte[] utf8 = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+        BytesBodyResponse bytes = new BytesBodyResponse(plain, utf8, 0, utf8.length, false);
+        bytes.escaped(List.of(ByteBuffer.wrap("{\\\"a\\\":".getBytes(StandardCharsets.US_ASCII)),
+                ByteBuffer.wrap("2}".getBytes(StandardCharsets.US_ASCII))));
+        String event = new String(pollLoopWriter().writeValueAsBytes(bytes), StandardCharsets.UTF_8);
+        assertTrue(event.contains("\"body\":\"{\\\"a\\\":2}\""), event);
+    }
+
     /** The event for {@code utf8} as a {@link BytesBodyResponse} (from an offset) and as the String it decodes to. */
     private static void assertSameEvent(byte[] utf8, boolean base64) throws Exception {
         APIGatewayV2HTTPResponse plain = new APIGatewayV2HTTPResponse(200, Map.of("Content-Type", "application/json"), null, null,
@@ -67,5 +81,12 @@ class ResponseEventJsonTest {
         BytesBodyResponse bytes = new BytesBodyResponse(plain, padded, 2, utf8.length, base64);
         String expected = new String(pollLoopWriter().writeValueAsBytes(plain), StandardCharsets.UTF_8);
         assertEquals(expected, new String(pollLoopWriter().writeValueAsBytes(bytes), StandardCharsets.UTF_8));
+        JsonStringBytes.Escaped escaped = JsonStringBytes.escape(utf8, 0, utf8.length, null);
+        if (escaped != null) {
+            // Given escaped, in parts cut anywhere, the body goes into the event as it was given.
+            int cut = escaped.length() / 3;
+            bytes.escaped(List.of(ByteBuffer.wrap(escaped.bytes(), 0, cut), ByteBuffer.wrap(escaped.bytes(), cut, escaped.length() - cut)));
+            assertEquals(expected, new String(pollLoopWriter().writeValueAsBytes(bytes), StandardCharsets.UTF_8));
+        }
     }
 }

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.segments.segment.Revision;
 import dev.segments.segment.SegmentKey;
 import dev.segments.segment.SegmentPatches.InstructionError;
+import dev.segments.web.JsonAnswer;
+import dev.segments.web.JsonStringBytes;
 import dev.segments.web.Links;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -28,28 +30,35 @@ final class ExpiringAnswer {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] ITEMS = "{\"items\":[".getBytes(StandardCharsets.US_ASCII);
+    private static final ByteBuffer ESCAPED_ITEMS = escaped(ITEMS, 0, ITEMS.length);
     private static final KeptItems KEPT = new KeptItems(KeptItems.DEFAULT_LIMIT, ItemEncoder.JSON);
 
     private ExpiringAnswer() {
     }
 
     /** GET of an expiring-targets view: every schedule it shows, in date then key order. */
-    static ByteBuf of(Revision revision, ExpiringView view) {
+    static JsonAnswer of(Revision revision, ExpiringView view) {
         return join(KEPT.items(revision, view), frame(revision.segment().key(), view, null, List.of()));
     }
 
     /** PATCH of an expiring-targets view: the schedules after the change, and how each instruction went. */
-    static ByteBuf patched(Revision revision, ExpiringView view, int total, List<InstructionError> errors) {
+    static JsonAnswer patched(Revision revision, ExpiringView view, int total, List<InstructionError> errors) {
         return join(KEPT.items(revision, view), frame(revision.segment().key(), view, total, errors));
     }
 
-    /** The answer: the frame with the items in its (empty) items array. */
-    private static ByteBuf join(ExpiringItems items, byte[] frame) {
+    /** The answer: the frame with the items in its (empty) items array; escaped, the kept items' escaped bytes between the frame's. */
+    private static JsonAnswer join(ExpiringItems items, byte[] frame) {
         byte[] answer = new byte[frame.length + items.length()];
         System.arraycopy(frame, 0, answer, 0, ITEMS.length);
         items.copyTo(answer, ITEMS.length);
         System.arraycopy(frame, ITEMS.length, answer, ITEMS.length + items.length(), frame.length - ITEMS.length);
-        return Unpooled.wrappedBuffer(answer);
+        return new JsonAnswer(Unpooled.wrappedBuffer(answer), List.of(ESCAPED_ITEMS, items.escaped(),
+                escaped(frame, ITEMS.length, frame.length - ITEMS.length)));
+    }
+
+    private static ByteBuffer escaped(byte[] bytes, int offset, int length) {
+        JsonStringBytes.Escaped escaped = JsonStringBytes.escape(bytes, offset, length, null);
+        return ByteBuffer.wrap(escaped.bytes(), 0, escaped.length());
     }
 
     /** The answer with no items, written as it would be with them; {@code total} is null for a GET. */

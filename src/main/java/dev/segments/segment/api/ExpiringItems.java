@@ -5,7 +5,9 @@ import dev.segments.segment.Revision;
 import dev.segments.segment.Segment;
 import dev.segments.segment.TargetRef;
 import dev.segments.segment.api.ItemEncoder.Encoded;
+import dev.segments.web.JsonStringBytes;
 import java.util.ArrayList;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -27,12 +29,28 @@ final class ExpiringItems {
     private final ExpiringTarget[] order;
     private final int[] ends;
     private final byte[] bytes;
+    /**
+     * The same items escaped for a JSON string, as the Lambda response event carries the answer:
+     * escaped once when encoded, the escape of an answer of 15,000 items costs nothing but copies.
+     */
+    private final int[] escapedEnds;
+    private final byte[] escaped;
 
-    private ExpiringItems(Map<TargetRef, ExpiringTarget> schedules, ExpiringTarget[] order, int[] ends, byte[] bytes) {
+    private ExpiringItems(Map<TargetRef, ExpiringTarget> schedules, ExpiringTarget[] order, int[] ends, byte[] bytes,
+            int[] escapedEnds, byte[] escaped) {
         this.schedules = schedules;
         this.order = order;
         this.ends = ends;
         this.bytes = bytes;
+        this.escapedEnds = escapedEnds;
+        this.escaped = escaped;
+    }
+
+    /** {@code schedules} (in answer order) encoded, and escaped. */
+    private static ExpiringItems encoded(Map<TargetRef, ExpiringTarget> schedules, List<ExpiringTarget> order, Encoded encoded) {
+        int[] escapedEnds = new int[encoded.ends().length];
+        byte[] escaped = JsonStringBytes.escapeItems(encoded.bytes(), encoded.ends(), escapedEnds).bytes();
+        return new ExpiringItems(schedules, order.toArray(new ExpiringTarget[0]), encoded.ends(), encoded.bytes(), escapedEnds, escaped);
     }
 
     /** Every item of the view, sorted and encoded. */
@@ -43,8 +61,7 @@ final class ExpiringItems {
                 shown.add(schedule);
             }
         }
-        Encoded encoded = encoder.encode(segment.key(), view, shown);
-        return new ExpiringItems(segment.schedules(), shown.toArray(new ExpiringTarget[0]), encoded.ends(), encoded.bytes());
+        return encoded(segment.schedules(), shown, encoder.encode(segment.key(), view, shown));
     }
 
     /**
@@ -94,22 +111,26 @@ final class ExpiringItems {
             }
         }
         if (added.isEmpty() && keeping == order.length) {
-            return new ExpiringItems(now, order, ends, bytes);
+            return new ExpiringItems(now, order, ends, bytes, escapedEnds, escaped);
         }
         added.sort(ExpiringTarget.ORDER);
-        Encoded encoded = encoder.encode(revision.segment().key(), view, added);
-        ExpiringItems fresh = new ExpiringItems(Map.of(), added.toArray(new ExpiringTarget[0]), encoded.ends(), encoded.bytes());
+        ExpiringItems fresh = encoded(Map.of(), added, encoder.encode(revision.segment().key(), view, added));
         return merge(now, kept, keeping, fresh);
     }
 
     /** The kept items here and all of {@code fresh} (sorted, none equal to a kept one), in order. */
     private ExpiringItems merge(Map<TargetRef, ExpiringTarget> now, boolean[] kept, int keeping, ExpiringItems fresh) {
         int count = keeping + fresh.size();
-        long length = Math.max(0, count - 1) + fresh.bytes.length - Math.max(0, fresh.size() - 1);
+        int commas = Math.max(0, count - 1) - Math.max(0, fresh.size() - 1);
+        long length = commas + fresh.bytes.length;
+        long escapedLength = commas + fresh.escaped.length;
         for (int i = 0; i < order.length; i++) {
-            length += kept[i] ? length(i) : 0;
+            if (kept[i]) {
+                length += ends[i] - start(ends, i);
+                escapedLength += escapedEnds[i] - start(escapedEnds, i);
+            }
         }
-        Builder next = new Builder(now, count, Math.toIntExact(length));
+        Builder next = new Builder(now, count, Math.toIntExact(length), Math.toIntExact(escapedLength));
         int i = 0;
         for (int j = 0; j < fresh.size(); j++) {
             // The place of a new schedule among the earlier ones: an earlier one it ties with
@@ -144,7 +165,7 @@ final class ExpiringItems {
 
     /** An estimate of the memory these items hold, for the bound of {@link KeptItems}. */
     long weight() {
-        return bytes.length + PER_ITEM * order.length;
+        return bytes.length + escaped.length + PER_ITEM * order.length;
     }
 
     /** The length of the items joined by commas, as {@link #copyTo} writes them. */
@@ -156,28 +177,35 @@ final class ExpiringItems {
         System.arraycopy(bytes, 0, target, at, bytes.length);
     }
 
-    private int start(int i) {
+    /** The items escaped for a JSON string ({@link JsonStringBytes}), joined by commas; not to be changed. */
+    ByteBuffer escaped() {
+        return ByteBuffer.wrap(escaped);
+    }
+
+    /** Where item {@code i} starts, given where each ends: a comma after the one before. */
+    private static int start(int[] ends, int i) {
         return i == 0 ? 0 : ends[i - 1] + 1;
     }
 
-    private int length(int i) {
-        return ends[i] - start(i);
-    }
-
-    /** Items appended one after another, with their commas. */
+    /** Items appended one after another, with their commas, as they are and escaped. */
     private static final class Builder {
         private final Map<TargetRef, ExpiringTarget> schedules;
         private final ExpiringTarget[] order;
         private final int[] ends;
         private final byte[] bytes;
+        private final int[] escapedEnds;
+        private final byte[] escaped;
         private int count;
         private int length;
+        private int escapedLength;
 
-        Builder(Map<TargetRef, ExpiringTarget> schedules, int count, int length) {
+        Builder(Map<TargetRef, ExpiringTarget> schedules, int count, int length, int escapedLength) {
             this.schedules = schedules;
             this.order = new ExpiringTarget[count];
             this.ends = new int[count];
             this.bytes = new byte[length];
+            this.escapedEnds = new int[count];
+            this.escaped = new byte[escapedLength];
         }
 
         /** Appends items {@code first} to {@code end} (exclusive) of {@code from}, with the commas between them. */
@@ -187,24 +215,32 @@ final class ExpiringItems {
             }
             if (count > 0) {
                 bytes[length++] = ',';
+                escaped[escapedLength++] = ',';
             }
-            int start = from.start(first);
-            int stop = from.ends[end - 1];
-            System.arraycopy(from.bytes, start, bytes, length, stop - start);
-            int shift = length - start;
+            length = run(from.bytes, from.ends, first, end, bytes, ends, length);
+            escapedLength = run(from.escaped, from.escapedEnds, first, end, escaped, escapedEnds, escapedLength);
+            System.arraycopy(from.order, first, order, count, end - first);
+            count += end - first;
+        }
+
+        /** Copies the run of items into {@code to} at {@code at}, their ends into {@code toEnds}; returns where the run ends. */
+        private int run(byte[] from, int[] fromEnds, int first, int end, byte[] to, int[] toEnds, int at) {
+            int start = start(fromEnds, first);
+            int stop = fromEnds[end - 1];
+            System.arraycopy(from, start, to, at, stop - start);
+            int shift = at - start;
             for (int k = first; k < end; k++) {
-                ends[count++] = from.ends[k] + shift;
+                toEnds[count + k - first] = fromEnds[k] + shift;
             }
-            System.arraycopy(from.order, first, order, count - (end - first), end - first);
-            length += stop - start;
+            return at + stop - start;
         }
 
         ExpiringItems done() {
-            if (count != order.length || length != bytes.length) {
-                throw new IllegalStateException("merged " + count + " items of " + length + " bytes, expected " + order.length
-                        + " of " + bytes.length);
+            if (count != order.length || length != bytes.length || escapedLength != escaped.length) {
+                throw new IllegalStateException("merged " + count + " items of " + length + " bytes (" + escapedLength
+                        + " escaped), expected " + order.length + " of " + bytes.length + " (" + escaped.length + ")");
             }
-            return new ExpiringItems(schedules, order, ends, bytes);
+            return new ExpiringItems(schedules, order, ends, bytes, escapedEnds, escaped);
         }
     }
 }

@@ -15,12 +15,12 @@ import java.util.Map;
  *
  * <p>Bounded by an estimate of the memory the items take; the least recently used go first,
  * and items heavier than the whole bound are not kept. The default, {@link #DEFAULT_LIMIT},
- * holds a 15,000-user segment's answer (about 3.5 MB of items) twice over, and is a
- * thirty-second of the function's default 512 MB.
+ * holds both views of a 15,000-user segment (about 12 MB each: 3.5 MB of items, 4 MB of them
+ * escaped, and the schedules' share), and is a sixteenth of the function's default 512 MB.
  */
 final class KeptItems {
 
-    static final long DEFAULT_LIMIT = 16L << 20;
+    static final long DEFAULT_LIMIT = 32L << 20;
 
     private record Key(SegmentKey segment, ExpiringView view) {
     }

@@ -16,9 +16,13 @@ import dev.segments.segment.SegmentKey;
 import dev.segments.segment.SegmentPatches.InstructionError;
 import dev.segments.segment.TargetRef;
 import dev.segments.segment.TargetType;
+import dev.segments.web.JsonAnswer;
+import dev.segments.web.JsonStringBytes;
 import dev.segments.web.Links;
 import io.netty.buffer.ByteBufUtil;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -53,12 +57,11 @@ class ExpiringAnswerTest {
             Revision revision = unchanged(segment);
             for (int version = 0; version < 12; version++) {
                 for (ExpiringView view : ExpiringView.values()) {
-                    assertArrayEquals(written(segment, view, null, List.of()), ByteBufUtil.getBytes(ExpiringAnswer.of(revision, view)),
+                    assertAnswer(written(segment, view, null, List.of()), ExpiringAnswer.of(revision, view),
                             "GET, round " + round + ", version " + version + ", " + view);
                     List<InstructionError> errors = random.nextBoolean() ? List.of()
                             : List.of(new InstructionError(random.nextInt(5), word(random, 50)));
-                    assertArrayEquals(written(segment, view, 5, errors),
-                            ByteBufUtil.getBytes(ExpiringAnswer.patched(revision, view, 5, errors)),
+                    assertAnswer(written(segment, view, 5, errors), ExpiringAnswer.patched(revision, view, 5, errors),
                             "PATCH, round " + round + ", version " + version + ", " + view);
                 }
                 Segment next = random.nextInt(10) == 0 ? segment(key, random, Map.of()) : segment(key, random, changed(segment, random));
@@ -169,6 +172,17 @@ class ExpiringAnswerTest {
         assertItems(first, ExpiringView.CONTEXTS, tiny.items(unchanged(first), ExpiringView.CONTEXTS));
         assertEquals(0, tiny.size(), "items heavier than the bound are not kept");
         assertEquals(0, tiny.weight());
+    }
+
+    /** The answer is the one written whole, and its escaped parts are that answer escaped. */
+    private static void assertAnswer(byte[] written, JsonAnswer answer, String what) {
+        assertArrayEquals(written, ByteBufUtil.getBytes(answer.body()), what);
+        ByteArrayOutputStream escaped = new ByteArrayOutputStream();
+        for (ByteBuffer part : answer.escaped()) {
+            escaped.write(part.array(), part.arrayOffset() + part.position(), part.remaining());
+        }
+        JsonStringBytes.Escaped whole = JsonStringBytes.escape(written, 0, written.length, null);
+        assertArrayEquals(Arrays.copyOf(whole.bytes(), whole.length()), escaped.toByteArray(), what + ", escaped");
     }
 
     private static void assertItems(Segment segment, ExpiringView view, ExpiringItems items) {
