@@ -38,12 +38,16 @@ public class Table {
     public static final String DUE_AT = "dueAt";
     /**
      * The audit log in time order: every audit entry item, and every segment head for the
-     * entries of its recent commits, sorted by the entries' keys (a head by its newest).
+     * entries of its recent commits, each sorted by the oldest entry it holds.
      */
     public static final String AUDIT_INDEX = "audit";
     public static final String AUDIT_LOG = "auditLog";
     public static final String AUDIT_AT = "auditAt";
-    /** What the audit index copies: enough to build entries without reading the base items. */
+    /**
+     * What the audit index copies: enough to build an entry item's entries without reading it.
+     * Heads hold theirs in an attribute it does not copy, so that adding to them writes nothing
+     * to the index; a listing reads the head.
+     */
     public static final List<String> AUDIT_PROJECTION = List.of("project", "environment", "segment", "incarnation", "history");
 
     private static final Logger LOG = Logger.getLogger(Table.class);

@@ -39,15 +39,41 @@ public class StoreFaults extends OwnStoreProfile {
         }
     }
 
+    /**
+     * The same through a {@link DynamoMeter} (the {@link #proxy}, faults and all), which counts what
+     * DynamoDB would bill: {@link #meter()}.
+     */
+    public static class Metered extends StoreFaults {
+        public static class Resource extends StoreFaults.Resource {
+            @Override
+            StoreProxy proxyTo(String endpoint) throws IOException {
+                return new DynamoMeter(endpoint);
+            }
+        }
+
+        public static DynamoMeter meter() {
+            return (DynamoMeter) proxy;
+        }
+
+        @Override
+        Class<? extends StoreFaults.Resource> store() {
+            return Resource.class;
+        }
+    }
+
     public static class Resource implements QuarkusTestResourceLifecycleManager {
         @Override
         public Map<String, String> start() {
             try {
-                proxy = new StoreProxy(Dynalite.startServer());
+                proxy = proxyTo(Dynalite.startServer());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
             return Map.of("quarkus.dynamodb.endpoint-override", proxy.endpoint());
+        }
+
+        StoreProxy proxyTo(String endpoint) throws IOException {
+            return new StoreProxy(endpoint);
         }
 
         @Override
@@ -65,7 +91,7 @@ public class StoreFaults extends OwnStoreProfile {
     }
 
     @Override
-    Class<Resource> store() {
+    Class<? extends Resource> store() {
         return Resource.class;
     }
 }

@@ -22,20 +22,24 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The audit index ({@code auditLog}, {@code auditAt}): every entry item at its sort key, and
- * every segment head, for the entries of its recent commits, at the newest of them. One partition
- * key for a whole deployment would cap every change of it at one partition's write rate (about
- * 1,000 writes a second), so items spread over {@link #SHARDS} partitions by segment, and a
- * listing merges them back into one newest-first order. Sort keys name their segment, so no two
- * entries of different segments compare equal and the merged order is exact.
+ * The audit index ({@code auditLog}, {@code auditAt}): every entry item, and every segment head
+ * for the entries of its recent commits, at the oldest entry it holds. One partition key for a
+ * whole deployment would cap every change of it at one partition's write rate (about 1,000
+ * writes a second), so items spread over {@link #SHARDS} partitions by segment, and a listing
+ * merges them back into one newest-first order. Sort keys name their segment, so no two entries
+ * of different segments compare equal and the merged order is exact.
+ *
+ * <p>The index copies what an entry item holds, not what a head holds: a head stays at its
+ * oldest entry while later commits add theirs, so that those commits write nothing to the index,
+ * and a listing reads the head itself when it meets it. A row holds no entry more than
+ * {@link #HEAD_SPAN_MILLIS} above its {@code auditAt} ({@link #settled}). Heads written before
+ * this layout sit at their newest entry with their entries copied, holding none above it and
+ * none more than that span below ({@link #reach}).
  */
 final class AuditIndex {
 
     static final int SHARDS = 16;
-    /**
-     * The most a head's entries span in time ({@link AuditEntries#held}): a head placed at its
-     * newest entry holds none older than this before it.
-     */
+    /** The most the entries of one head, or of one entry item, span in time ({@link AuditEntries#held}). */
     static final long HEAD_SPAN_MILLIS = 60_000;
     /** Rows a shard query fetches at a time: a page of the listing seldom needs more from one shard. */
     private static final int ROWS_PER_QUERY = 25;
@@ -49,15 +53,28 @@ final class AuditIndex {
     }
 
     /**
-     * Where to start reading rows for entries below {@code below}: a head placed at its newest
-     * entry may hold entries below {@code below} while it sorts above, but never more than
-     * {@link #HEAD_SPAN_MILLIS} above.
+     * Where to start reading rows for entries below {@code below}: a head written before heads
+     * sat at their oldest entry may hold entries below {@code below} while it sorts above, but
+     * never more than {@link #HEAD_SPAN_MILLIS} above.
      */
     static String reach(String below) {
         if (below.length() < 13 || !below.substring(0, 13).chars().allMatch(Character::isDigit)) {
             return below;
         }
         return AuditEntry.timeBound(Long.parseLong(below.substring(0, 13)) + HEAD_SPAN_MILLIS + 1);
+    }
+
+    /**
+     * The lowest sort key above which rows sorted at or below {@code at} hold no entry: every
+     * entry at or above it is known once the rows above {@code at} have been read.
+     */
+    static String settled(String at) {
+        return AuditEntry.timeBound(Long.parseLong(at.substring(0, 13)) + HEAD_SPAN_MILLIS + 1);
+    }
+
+    /** Whether an index row is a segment head's, whose entries are read from the head. */
+    static boolean isHead(Map<String, AttributeValue> row) {
+        return !row.containsKey(AuditEntry.HISTORY);
     }
 
     /** Puts the item in the audit index at {@code sortKey}, in its segment's shard. */

@@ -3,6 +3,7 @@ package dev.segments.segment.store;
 import static dev.segments.dynamo.Attributes.s;
 import static dev.segments.dynamo.Attributes.string;
 
+import dev.segments.dynamo.Attributes;
 import dev.segments.dynamo.Table;
 import dev.segments.segment.SegmentKey;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -56,25 +57,52 @@ public class AuditTrail {
         if (segment.isPresent()) {
             Map<String, AttributeValue> head = HeadItem.read(db, table, segment.get());
             if (head != null) {
-                collect(head, lowest, below, filter, found);
+                collect(AuditEntry.of(head), lowest, below, filter, found);
             }
         }
         Iterator<Map<String, AttributeValue>> rows = rows(segment, below);
         int scanned = 0;
+        String stop = null;
         while (rows.hasNext()) {
             Map<String, AttributeValue> row = rows.next();
-            // A row sorts at the newest entry it holds, so the rows still to come hold none above it.
-            String at = string(row, segment.isPresent() ? Table.SK : Table.AUDIT_AT);
-            if (at.compareTo(lowest) < 0 || found.headMap(at).size() > limit) {
+            String at = string(row, Table.AUDIT_AT);
+            // Neither this row nor the rows still to come hold an entry at or above this.
+            String settled = AuditIndex.settled(at);
+            if (settled.compareTo(lowest) <= 0 || found.headMap(settled, true).size() > limit) {
                 break;
             }
-            collect(row, lowest, below, filter, found);
-            if (++scanned >= SCAN_BUDGET && at.compareTo(below) < 0) {
-                // Entries below this row may be in heads still to come: the next page starts here.
-                return answer(new TreeMap<>(found.headMap(at, true)), limit, Optional.of(at));
+            if (stop != null && settled.compareTo(stop) <= 0) {
+                // Every entry from the stop on is known: the next page starts below it.
+                return answer(new TreeMap<>(found.headMap(stop, true)), limit, Optional.of(stop));
+            }
+            collect(entries(row), lowest, below, filter, found);
+            if (stop == null && ++scanned >= SCAN_BUDGET && at.compareTo(below) < 0) {
+                stop = at;
             }
         }
         return answer(found, limit, Optional.empty());
+    }
+
+    /**
+     * The entries an index row stands for. An entry item's are in the row; a head's are read
+     * from the head. If the head has left the row's place since (its entries were copied out to
+     * an entry item at that place, which the index may not show yet), that item is read too.
+     */
+    private List<AuditEntry> entries(Map<String, AttributeValue> row) {
+        if (!AuditIndex.isHead(row)) {
+            return AuditEntry.of(row);
+        }
+        Map<String, AttributeValue> head = db.getItem(g -> g.tableName(table).consistentRead(true)
+                .key(Attributes.key(string(row, Table.PK), string(row, Table.SK)))).item();
+        List<AuditEntry> found = new ArrayList<>();
+        boolean moved = head == null || head.isEmpty() || !string(row, Table.AUDIT_AT).equals(string(head, Table.AUDIT_AT));
+        if (head != null && !head.isEmpty()) {
+            found.addAll(AuditEntry.of(head));
+        }
+        if (moved) {
+            found.addAll(entries.copiedFrom(AuditEntry.segmentOf(string(row, Table.AUDIT_AT)), string(row, Table.AUDIT_AT)));
+        }
+        return found;
     }
 
     /** The entry with this id, if it exists and is within the retention. */
@@ -104,9 +132,9 @@ public class AuditTrail {
         return AuditIndex.newestFirst(db, table, AuditIndex.reach(below));
     }
 
-    private static void collect(Map<String, AttributeValue> item, String from, String below, Predicate<AuditEntry> filter,
+    private static void collect(List<AuditEntry> entries, String from, String below, Predicate<AuditEntry> filter,
             TreeMap<String, AuditEntry> found) {
-        for (AuditEntry entry : AuditEntry.of(item)) {
+        for (AuditEntry entry : entries) {
             String key = entry.sortKey();
             if (key.compareTo(from) >= 0 && key.compareTo(below) < 0 && filter.test(entry)) {
                 found.put(key, entry);

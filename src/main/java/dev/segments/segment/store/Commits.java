@@ -28,8 +28,8 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
  * <p>DynamoDB may apply a write and lose the answer (a timeout, a reset connection, a 500); the
  * SDK then sends it again, and the copy fails its condition because the first one moved the
  * version on. So a failed write's outcome is unknown, and is resolved by reading: the head, and
- * if it has moved on, the entry item of the slot (the next commit copied it out before its own
- * write), say which commit filled the slot. Ours: applied. Another: rejected, and never to be
+ * if it has moved on, the entry item holding the slot's entry (a later commit copied it out
+ * before its own write), say which commit filled the slot. Ours: applied. Another: rejected, and never to be
  * applied. Nobody's yet, the head still being the one the write is conditioned on: in flight,
  * and the same write (same item, same commit id) is sent again, which is safe, since at most
  * one copy can apply. The deadline bounds all of it; a write still unresolved at the deadline
@@ -144,7 +144,7 @@ final class Commits {
         }
     }
 
-    /** The id of the commit that filled {@code first}'s slot: from the head's history, else from the slot's entry item. */
+    /** The id of the commit that filled {@code first}'s slot: from the head's entries, else from the entry items. */
     private Optional<String> commitAt(Map<String, AttributeValue> head, AuditEntry first) {
         if (head != null && first.incarnation().equals(HeadItem.incarnation(head))) {
             for (AuditEntry entry : AuditEntry.of(head)) {

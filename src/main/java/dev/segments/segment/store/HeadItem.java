@@ -27,8 +27,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * Details, {@code version}, {@code incarnation} (new for every create, so a re-created segment
  * never sees its predecessor's items), the bucket count, either the targets inline
  * ({@code data}) or the ids of the chunks that hold them ({@code chunks}), the changes of its
- * recent commits not yet copied out ({@code history}, in the audit index, see
- * {@link AuditEntries#held}), and the due-index attributes while a
+ * recent commits not yet copied out ({@code held}, see {@link AuditEntries#held}; the audit
+ * index holds the head at the oldest of them), and the due-index attributes while a
  * removal is scheduled. A deleted segment's head is a tombstone ({@code deleted}) holding the
  * deletion's entry.
  */
@@ -89,14 +89,14 @@ final class HeadItem {
     }
 
     /**
-     * Makes a head hold the changes of its recent commits and places it in the audit index at
-     * the newest of them, so that a listing newest first meets it before any of them is due
-     * (paging below an older one reaches it through {@link AuditIndex#reach}).
+     * Makes a head hold the changes of its recent commits, and places it in the audit index at
+     * the oldest of them, where it stays while later commits add theirs: a listing reads the
+     * head when it meets it there (see {@link AuditIndex}).
      */
     private static void record(Map<String, AttributeValue> head, List<AuditEntry> held) {
-        AuditEntry.holding(head, held);
-        String newest = held.stream().map(AuditEntry::sortKey).max(String::compareTo).orElseThrow();
-        AuditIndex.place(head, held.get(0).segment(), newest);
+        AuditEntry.holding(head, AuditEntry.HELD, held);
+        AuditEntry oldest = AuditEntry.oldest(held);
+        AuditIndex.place(head, oldest.segment(), oldest.sortKey());
     }
 
     static boolean isTombstone(Map<String, AttributeValue> head) {

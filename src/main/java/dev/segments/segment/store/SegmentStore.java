@@ -388,7 +388,7 @@ public class SegmentStore {
         HeadSize.require(head, key);
         List<WriteRequest> writes = new ArrayList<>(plan.writes());
         if (held == latest) {
-            writes.addAll(entries.copies(stored.held()));
+            writes.add(entries.copy(stored.held()));
         }
         kept.forget(key);
         try {

@@ -129,8 +129,8 @@ class HeadSizeTest {
         Map<String, AttributeValue> head = table.client().getItem(g -> g.tableName(table.name()).consistentRead(true)
                 .key(Attributes.key("SEGMENTS#" + f.project() + "#" + f.environment(), f.segment()))).item();
         long size = ItemSize.of(head);
-        System.out.printf("Worst head: %,d bytes (history %,d, inline targets %,d)%n", size,
-                head.get("history").s().getBytes(StandardCharsets.UTF_8).length,
+        System.out.printf("Worst head: %,d bytes (held entries %,d, inline targets %,d)%n", size,
+                head.get(AuditEntry.HELD).s().getBytes(StandardCharsets.UTF_8).length,
                 head.containsKey("data") ? head.get("data").s().getBytes(StandardCharsets.UTF_8).length : 0);
         assertTrue(size <= ABOUT_350_KB, "the head takes " + size + " bytes");
         // Its audit entries read back whole.
