@@ -2,6 +2,7 @@ package dev.segments.web;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 
 /**
  * A response event whose body is held as its UTF-8 bytes, not as a String: the event's JSON
@@ -14,6 +15,7 @@ final class BytesBodyResponse extends APIGatewayV2HTTPResponse {
     private byte[] bytes;
     private int offset;
     private int length;
+    private Supplier<byte[]> gzip;
 
     /** {@code response}'s status and headers with this body ({@code base64} text, or not). */
     BytesBodyResponse(APIGatewayV2HTTPResponse response, byte[] bytes, int offset, int length, boolean base64) {
@@ -21,6 +23,17 @@ final class BytesBodyResponse extends APIGatewayV2HTTPResponse {
         this.bytes = bytes;
         this.offset = offset;
         this.length = length;
+    }
+
+    /** {@code response}'s status and headers with this text body, whose gzip form {@code gzip} gives (if not null). */
+    BytesBodyResponse(APIGatewayV2HTTPResponse response, byte[] bytes, int offset, int length, Supplier<byte[]> gzip) {
+        this(response, bytes, offset, length, false);
+        this.gzip = gzip;
+    }
+
+    /** What gives the body's gzip form, or null: then it is compressed as any other. */
+    Supplier<byte[]> gzip() {
+        return gzip;
     }
 
     /** The body's bytes (none, {@link #length()} 0, once a String body replaced them). */
@@ -46,6 +59,7 @@ final class BytesBodyResponse extends APIGatewayV2HTTPResponse {
         bytes = null;
         offset = 0;
         length = 0;
+        gzip = null;
         super.setBody(body);
     }
 }

@@ -27,7 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * slot, named in a request header only this handler sets; a resource with a large answer leaves
  * it there ({@link #ok}) and answers an empty body, and the handler puts the answer into the
  * response event as the adapter would have (a text body), before {@link GzipResponses}
- * compresses it for callers that accept gzip. The body stays bytes ({@link BytesBodyResponse}):
+ * compresses it for callers that accept gzip (taking the answer's own gzip form when it has
+ * one, {@link JsonAnswer}). The body stays bytes ({@link BytesBodyResponse}):
  * as a String, the poll loop's Jackson escaped it into the event one char at a time, which in
  * the native image took about a third of a 15,000-user PATCH's CPU (perf).
  */
@@ -38,7 +39,7 @@ public abstract class WholeAnswers implements RequestHandler<APIGatewayV2HTTPEve
     /** The request header naming the slot; any value a caller sent is replaced. */
     static final String SLOT = "x-segments-answer-slot";
 
-    private static final Map<String, ByteBuf> SLOTS = new ConcurrentHashMap<>();
+    private static final Map<String, JsonAnswer> SLOTS = new ConcurrentHashMap<>();
 
     @Inject
     @Delegate
@@ -53,7 +54,7 @@ public abstract class WholeAnswers implements RequestHandler<APIGatewayV2HTTPEve
         event.setHeaders(headers);
         try {
             APIGatewayV2HTTPResponse response = handler.handleRequest(event, context);
-            ByteBuf answer = SLOTS.remove(slot);
+            JsonAnswer answer = SLOTS.remove(slot);
             return response != null && answer != null ? fill(response, answer) : response;
         } finally {
             SLOTS.remove(slot);
@@ -64,24 +65,26 @@ public abstract class WholeAnswers implements RequestHandler<APIGatewayV2HTTPEve
      * A 200 answer of JSON {@code body}: left in the request's slot when there is one (the
      * response then carries an empty body until the handler fills it), else the body itself.
      */
-    public static Response ok(ByteBuf body, HttpHeaders request) {
+    public static Response ok(JsonAnswer answer, HttpHeaders request) {
         String slot = request.getHeaderString(SLOT);
         if (slot == null) {
-            return Response.ok(ByteBufUtil.getBytes(body), MediaType.APPLICATION_JSON_TYPE).build();
+            return Response.ok(ByteBufUtil.getBytes(answer.body()), MediaType.APPLICATION_JSON_TYPE).build();
         }
-        SLOTS.put(slot, body);
+        SLOTS.put(slot, answer);
         return Response.ok().type(MediaType.APPLICATION_JSON_TYPE).build();
     }
 
-    /** The response with the answer as its text body, kept as the answer's bytes. */
-    private static APIGatewayV2HTTPResponse fill(APIGatewayV2HTTPResponse response, ByteBuf answer) {
+    /** The response with the answer as its text body, kept as the answer's bytes (with its gzip form, if it has one). */
+    private static APIGatewayV2HTTPResponse fill(APIGatewayV2HTTPResponse response, JsonAnswer answer) {
+        ByteBuf body = answer.body();
         Map<String, String> headers = EventHeaders.without(response.getHeaders(), Set.of("content-length"));
-        headers.put("Content-Length", Integer.toString(answer.readableBytes()));
+        headers.put("Content-Length", Integer.toString(body.readableBytes()));
         response.setHeaders(headers);
-        if (answer.hasArray()) {
-            return new BytesBodyResponse(response, answer.array(), answer.arrayOffset() + answer.readerIndex(), answer.readableBytes(), false);
+        if (body.hasArray()) {
+            return new BytesBodyResponse(response, body.array(), body.arrayOffset() + body.readerIndex(), body.readableBytes(),
+                    answer.gzip());
         }
-        byte[] bytes = ByteBufUtil.getBytes(answer);
-        return new BytesBodyResponse(response, bytes, 0, bytes.length, false);
+        byte[] bytes = ByteBufUtil.getBytes(body);
+        return new BytesBodyResponse(response, bytes, 0, bytes.length, answer.gzip());
     }
 }

@@ -156,6 +156,21 @@ final class ExpiringItems {
         System.arraycopy(bytes, 0, target, at, bytes.length);
     }
 
+    /** The schedule of item {@code i}. */
+    ExpiringTarget schedule(int i) {
+        return order[i];
+    }
+
+    /** Where item {@code i} ends in {@link #bytes} (exclusive): at the comma before the next one. */
+    int end(int i) {
+        return ends[i];
+    }
+
+    /** The items joined by commas, as {@link #copyTo} writes them; shared, not to be changed. */
+    byte[] bytes() {
+        return bytes;
+    }
+
     private int start(int i) {
         return i == 0 ? 0 : ends[i - 1] + 1;
     }

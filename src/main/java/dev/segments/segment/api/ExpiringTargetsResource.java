@@ -12,9 +12,9 @@ import dev.segments.segment.store.SegmentStore;
 import dev.segments.web.AppClock;
 import dev.segments.web.Caller;
 import dev.segments.web.Ids;
+import dev.segments.web.JsonAnswer;
 import dev.segments.web.JsonBody;
 import dev.segments.web.WholeAnswers;
-import io.netty.buffer.ByteBuf;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PATCH;
@@ -107,12 +107,12 @@ public class ExpiringTargetsResource {
                 body), headers);
     }
 
-    private ByteBuf get(SegmentKey key, ExpiringView view) {
+    private JsonAnswer get(SegmentKey key, ExpiringView view) {
         var stored = segments.find(key).orElseThrow(() -> locator.segmentNotFound(key));
         return ExpiringAnswer.of(Expiry.carryOut(stored, clock.millis()), view);
     }
 
-    private ByteBuf patch(SegmentKey key, ExpiringView view, String contentType, byte[] body) {
+    private JsonAnswer patch(SegmentKey key, ExpiringView view, String contentType, byte[] body) {
         JsonNode json = JsonBody.semanticPatch(contentType, body);
         var instructions = Instructions.expiring(view, JsonBody.instructions(json, SegmentLimits.MAX_INSTRUCTIONS));
         Edit edit = new Edit(clock.millis(), caller.actor(), JsonBody.comment(json), ids);

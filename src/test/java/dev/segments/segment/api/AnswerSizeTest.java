@@ -14,7 +14,7 @@ import dev.segments.segment.SegmentLimits;
 import dev.segments.segment.SegmentPatches.InstructionError;
 import dev.segments.segment.TargetRef;
 import dev.segments.segment.TargetType;
-import io.netty.buffer.ByteBuf;
+import dev.segments.web.JsonAnswer;
 import io.netty.buffer.ByteBufUtil;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,9 +50,9 @@ class AnswerSizeTest {
     }
 
     /** An answer as the client reads it. */
-    static ObjectNode tree(ByteBuf answer) {
+    static ObjectNode tree(JsonAnswer answer) {
         try {
-            return (ObjectNode) JSON.readTree(ByteBufUtil.getBytes(answer));
+            return (ObjectNode) JSON.readTree(ByteBufUtil.getBytes(answer.body()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
