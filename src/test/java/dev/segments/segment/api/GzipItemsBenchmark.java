@@ -107,7 +107,7 @@ class GzipItemsBenchmark {
         System.out.printf(Locale.ROOT, "size: whole level-1 gzip %,d bytes (%.1f%%), from %d kept groups %,d bytes (%.1f%%): %+.1f%%%n",
                 whole.length, 100.0 * whole.length / plain.length, groups.groups(), own.length, 100.0 * own.length / plain.length,
                 100.0 * (own.length - whole.length) / whole.length);
-        System.out.printf(Locale.ROOT, "GET, unchanged segment: answer %.2f ms; its gzip: whole %.2f ms, from kept groups %.3f ms (%.0fx less)%n",
+        System.out.printf(Locale.ROOT, "GET, unchanged segment: answer %.2f ms; answer and gzip: whole %.2f ms, from kept groups %.3f ms (%.0fx less)%n",
                 plainGet / 1e6, wholeGet / 1e6, ownGet / 1e6, (double) wholeGet / ownGet);
         System.out.printf(Locale.ROOT, "PATCH moving one schedule: answer %.2f ms; answer and gzip: whole %.2f ms, from kept groups %.2f ms"
                 + " (%.1fx less)%n", plainPatch / 1e6, wholePatch / 1e6, ownPatch / 1e6, (double) wholePatch / ownPatch);
