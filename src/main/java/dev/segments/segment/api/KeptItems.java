@@ -71,14 +71,17 @@ final class KeptItems {
      */
     GzipItems gzip(SegmentKey segment, ExpiringView view, ExpiringItems items) {
         Key key = new Key(segment, view);
-        Kept last;
+        GzipItems previous = GzipItems.NONE;
         synchronized (this) {
-            last = byKey.get(key);
+            Kept last = byKey.get(key);
             if (last != null && last.gzipOf == items) {
                 return last.gzip;
             }
+            if (last != null) {
+                previous = last.gzip;
+            }
         }
-        GzipItems gzip = GzipItems.of(items, last == null ? GzipItems.NONE : last.gzip);
+        GzipItems gzip = GzipItems.of(items, previous);
         synchronized (this) {
             Kept now = byKey.get(key);
             if (now != null && now.items.weight() + gzip.weight() <= limit) {
