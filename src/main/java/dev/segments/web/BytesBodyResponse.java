@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A response event whose body is held as its UTF-8 bytes, not as a String: the event's JSON
@@ -17,6 +18,7 @@ final class BytesBodyResponse extends APIGatewayV2HTTPResponse {
     private int offset;
     private int length;
     private List<ByteBuffer> escaped = List.of();
+    private Supplier<byte[]> gzip;
 
     /** {@code response}'s status and headers with this body ({@code base64} text, or not). */
     BytesBodyResponse(APIGatewayV2HTTPResponse response, byte[] bytes, int offset, int length, boolean base64) {
@@ -24,6 +26,18 @@ final class BytesBodyResponse extends APIGatewayV2HTTPResponse {
         this.bytes = bytes;
         this.offset = offset;
         this.length = length;
+    }
+
+    /** {@code response}'s status and headers with this text body, given with its escaped and gzip forms as {@link JsonAnswer} has them. */
+    BytesBodyResponse(APIGatewayV2HTTPResponse response, byte[] bytes, int offset, int length, JsonAnswer answer) {
+        this(response, bytes, offset, length, false);
+        this.escaped = answer.escaped();
+        this.gzip = answer.gzip();
+    }
+
+    /** What gives the body's gzip form, or null: then it is compressed as any other. */
+    Supplier<byte[]> gzip() {
+        return gzip;
     }
 
     /** The body's bytes (none, {@link #length()} 0, once a String body replaced them). */
@@ -44,10 +58,6 @@ final class BytesBodyResponse extends APIGatewayV2HTTPResponse {
         return escaped;
     }
 
-    /** Gives the body's escaped form: exactly {@link JsonStringBytes#escape} of its bytes. */
-    void escaped(List<ByteBuffer> parts) {
-        escaped = List.copyOf(parts);
-    }
 
     @Override
     public String getBody() {
@@ -60,6 +70,7 @@ final class BytesBodyResponse extends APIGatewayV2HTTPResponse {
         offset = 0;
         length = 0;
         escaped = List.of();
+        gzip = null;
         super.setBody(body);
     }
 }

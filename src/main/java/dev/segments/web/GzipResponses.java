@@ -65,7 +65,8 @@ abstract class GzipResponses implements RequestHandler<APIGatewayV2HTTPEvent, AP
 
     /**
      * The response with its body in gzip form (base64 text, kept as bytes), unless the body is
-     * small or already encoded: then the response as it is.
+     * small or already encoded: then the response as it is. An answer that brings its own gzip
+     * form (the expiring-targets lists, assembled from groups deflated earlier) is not compressed again.
      */
     static APIGatewayV2HTTPResponse compress(APIGatewayV2HTTPResponse response) {
         if (EventHeaders.get(response.getHeaders(), "content-encoding") != null) {
@@ -75,7 +76,7 @@ abstract class GzipResponses implements RequestHandler<APIGatewayV2HTTPEvent, AP
         if (plain == null || plain.remaining() < THRESHOLD) {
             return response;
         }
-        byte[] gzipped = gzip(plain);
+        byte[] gzipped = response instanceof BytesBodyResponse bytes && bytes.gzip() != null ? bytes.gzip().get() : gzip(plain);
         Map<String, String> headers = EventHeaders.without(response.getHeaders(), Set.of("content-length", "vary"));
         String vary = EventHeaders.get(response.getHeaders(), "vary");
         headers.put("Vary", vary == null || vary.isBlank() ? "Accept-Encoding" : vary + ", Accept-Encoding");

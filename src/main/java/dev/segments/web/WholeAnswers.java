@@ -27,7 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * slot, named in a request header only this handler sets; a resource with a large answer leaves
  * it there ({@link #ok}) and answers an empty body, and the handler puts the answer into the
  * response event as the adapter would have (a text body), before {@link GzipResponses}
- * compresses it for callers that accept gzip. The body stays bytes ({@link BytesBodyResponse}):
+ * compresses it for callers that accept gzip (taking the answer's own gzip form when it has
+ * one, {@link JsonAnswer}). The body stays bytes ({@link BytesBodyResponse}):
  * as a String, the poll loop's Jackson escaped it into the event one char at a time, which in
  * the native image took about a third of a 15,000-user PATCH's CPU (perf).
  */
@@ -73,16 +74,14 @@ public abstract class WholeAnswers implements RequestHandler<APIGatewayV2HTTPEve
         return Response.ok().type(MediaType.APPLICATION_JSON_TYPE).build();
     }
 
-    /** The response with the answer as its text body, kept as the answer's bytes (and escaped, when the answer is). */
+    /** The response with the answer as its text body, kept as the answer's bytes (with its escaped and gzip forms, if it has them). */
     private static APIGatewayV2HTTPResponse fill(APIGatewayV2HTTPResponse response, JsonAnswer answer) {
         ByteBuf body = answer.body();
         Map<String, String> headers = EventHeaders.without(response.getHeaders(), Set.of("content-length"));
         headers.put("Content-Length", Integer.toString(body.readableBytes()));
         response.setHeaders(headers);
-        BytesBodyResponse filled = body.hasArray()
-                ? new BytesBodyResponse(response, body.array(), body.arrayOffset() + body.readerIndex(), body.readableBytes(), false)
-                : new BytesBodyResponse(response, ByteBufUtil.getBytes(body), 0, body.readableBytes(), false);
-        filled.escaped(answer.escaped());
-        return filled;
+        byte[] bytes = body.hasArray() ? body.array() : ByteBufUtil.getBytes(body);
+        int offset = body.hasArray() ? body.arrayOffset() + body.readerIndex() : 0;
+        return new BytesBodyResponse(response, bytes, offset, body.readableBytes(), answer);
     }
 }

@@ -2,6 +2,7 @@ package dev.segments.lambda;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.segments.lambda.ExecutionEnvironment.Invocation;
 import dev.segments.lambda.LargestSegment.Keys;
 import dev.segments.lambda.PackagedFunction.Build;
@@ -9,15 +10,21 @@ import dev.segments.testing.Dynalite;
 import dev.segments.testing.DynamoMeter;
 import dev.segments.testing.DynamoMeter.Usage;
 import dev.segments.testing.LambdaRuntime.InvocationFailed;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * against dynalite. Per memory size: cold start (process start to the first answered PATCH,
  * median of three, and of it the init: process start to the first poll for an event), a small
  * PATCH's duration as Lambda bills it (p50, p99), a one-schedule PATCH and a GET on a
- * 15,000-user segment with every user scheduled (medians), the peak memory, and the cost of a
+ * 15,000-user segment with every user scheduled (medians; again with {@code Accept-Encoding: gzip}), the peak memory, and the cost of a
  * million small PATCHes from the prices below and the DynamoDB request units a
  * {@link DynamoMeter} counted. An OOM kill, a timeout or an over-cap answer shows in its cell.
  * Prints one table; asserts nothing. Run with {@code bash scripts/power-tuning.sh}.
@@ -53,6 +60,7 @@ class PowerTuningBenchmark {
     /** Rate limiting stays on, as deployed (claims of 10 hits, as at the deployed 600 a minute), with room for every sample. */
     static final int RATE_PER_MINUTE = 1_000_000;
     static final long FAR = System.currentTimeMillis() + 30L * 86_400_000L;
+    static final Map<String, String> GZIP = Map.of("accept-encoding", "gzip");
 
     record Row(Build build, int memoryMb) {
     }
@@ -132,9 +140,9 @@ class PowerTuningBenchmark {
 
         System.out.printf("%nBENCHMARK power tuning: the packaged function in Lambda's memory and CPU limits (CPU share = memory / %,d MB),"
                 + " against dynalite; durations as Lambda bills them (event taken to response posted)%n", Cgroup.MB_PER_VCPU);
-        System.out.println("| build | memory | CPU | cold start | small PATCH p50 | p99 | 15,000-user PATCH | 15,000-user GET | peak memory "
-                + "| cost / 1M PATCHes (Lambda + DynamoDB) |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+        System.out.println("| build | memory | CPU | cold start | small PATCH p50 | p99 | 15,000-user PATCH | 15,000-user GET "
+                + "| 15,000-user PATCH / GET, gzip | peak memory | cost / 1M PATCHes (Lambda + DynamoDB) |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         lines.forEach(System.out::println);
         System.out.printf("DynamoDB per small PATCH (10-user segment, mean of 20): %s%n", small);
         System.out.printf("DynamoDB per one-schedule PATCH on the 15,000-user segment (mean of 2): %s%n", bigPatch);
@@ -204,14 +212,29 @@ class PowerTuningBenchmark {
             } catch (InvocationFailed failed) {
                 bigGet = failure(failed);
             }
+            // The same two with Accept-Encoding: gzip, as most clients send it.
+            String bigGzip;
+            try {
+                List<Long> patches = new ArrayList<>();
+                List<Long> gets = new ArrayList<>();
+                for (int i = 0; i < BIG_SAMPLES; i++) {
+                    patches.add(gzipped(bigPatch(environment, bigUser, i, GZIP)).answer().durationNanos());
+                }
+                for (int i = 0; i < BIG_SAMPLES; i++) {
+                    gets.add(gzipped(send(environment, "GET", LargestSegment.USERS_PATH, null, null, GZIP)).answer().durationNanos());
+                }
+                bigGzip = millis(median(patches)) + " / " + millis(median(gets));
+            } catch (InvocationFailed failed) {
+                bigGzip = failure(failed);
+            }
             String cost = "";
             if (!Double.isNaN(meanBilledMillis)) {
                 double lambda = 1e6 * (meanBilledMillis / 1000 * memoryMb / 1024.0 * LAMBDA_GB_SECOND + LAMBDA_REQUEST);
                 double store = 1e6 * (dynamo.readUnits() * DYNAMODB_READ_UNIT + dynamo.writeUnits() * DYNAMODB_WRITE_UNIT);
                 cost = String.format(Locale.ROOT, "$%.2f ($%.2f + $%.2f)", lambda + store, lambda, store);
             }
-            return String.format(Locale.ROOT, "| %s | %,d MB | %.0f%% | %s | %s | %s | %s | %s | %.0f MB | %s |", function.build().label(), memoryMb,
-                    100.0 * memoryMb / Cgroup.MB_PER_VCPU, cold, p50, p99, bigPatch, bigGet, environment.peakBytes() / 1048576.0, cost);
+            return String.format(Locale.ROOT, "| %s | %,d MB | %.0f%% | %s | %s | %s | %s | %s | %s | %.0f MB | %s |", function.build().label(),
+                    memoryMb, 100.0 * memoryMb / Cgroup.MB_PER_VCPU, cold, p50, p99, bigPatch, bigGet, bigGzip, environment.peakBytes() / 1048576.0, cost);
         }
     }
 
@@ -226,18 +249,46 @@ class PowerTuningBenchmark {
 
     /** Removes, then adds back, one schedule on the 15,000-user segment, which ends as it began after an even count. */
     private static Invocation bigPatch(ExecutionEnvironment environment, String user, int i) throws Exception {
+        return bigPatch(environment, user, i, Map.of());
+    }
+
+    private static Invocation bigPatch(ExecutionEnvironment environment, String user, int i, Map<String, String> extra) throws Exception {
         String instruction = i % 2 == 0
                 ? "{\"kind\":\"removeExpireUserTargetDate\",\"targetType\":\"included\",\"userKey\":\"" + user + "\"}"
                 : "{\"kind\":\"addExpireUserTargetDate\",\"targetType\":\"included\",\"userKey\":\"" + user + "\",\"value\":" + FAR + "}";
-        return ok(environment, "PATCH", LargestSegment.USERS_PATH, PATCH_TYPE, "{\"instructions\":[" + instruction + "]}");
+        return send(environment, "PATCH", LargestSegment.USERS_PATH, PATCH_TYPE, "{\"instructions\":[" + instruction + "]}", extra);
     }
 
     private static Invocation ok(ExecutionEnvironment environment, String method, String path, String type, String body) throws Exception {
-        Map<String, String> headers = type == null ? Map.of("authorization", TOKEN) : Map.of("authorization", TOKEN, "content-type", type);
+        return send(environment, method, path, type, body, Map.of());
+    }
+
+    /** A request that must succeed, with {@code extra} headers; a gzip body is checked by {@link #gzipped}. */
+    private static Invocation send(ExecutionEnvironment environment, String method, String path, String type, String body,
+            Map<String, String> extra) throws Exception {
+        Map<String, String> headers = new HashMap<>(extra);
+        headers.put("authorization", TOKEN);
+        if (type != null) {
+            headers.put("content-type", type);
+        }
         Invocation invocation = environment.send(method, path, headers, body);
         int status = invocation.answer().response().path("statusCode").asInt();
         if (status >= 300 || invocation.answer().response().path("body").asText().contains("\"failedInstructions\":1")) {
             throw new AssertionError(method + " " + path + " answered " + status + ": " + invocation.answer().response());
+        }
+        return invocation;
+    }
+
+    /** The invocation, once its answer is a gzip body (base64) whose instructions all succeeded. */
+    private static Invocation gzipped(Invocation invocation) throws IOException {
+        JsonNode response = invocation.answer().response();
+        if (!response.path("isBase64Encoded").asBoolean()) {
+            throw new AssertionError("not a gzip answer: " + response.path("headers"));
+        }
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(Base64.getDecoder().decode(response.path("body").asText())))) {
+            if (new String(in.readAllBytes(), StandardCharsets.UTF_8).contains("\"failedInstructions\":1")) {
+                throw new AssertionError("an instruction failed");
+            }
         }
         return invocation;
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,6 +19,7 @@ import dev.segments.testing.Dynalite;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.netty.buffer.Unpooled;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -27,7 +29,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,6 +80,65 @@ class GzipResponsesTest {
         assertTrue(plain.body().length >= GzipResponses.THRESHOLD, "the answer should be above the threshold: " + plain.body().length);
         assertTrue(gzipped.body().length < plain.body().length / 3, gzipped.body().length + " bytes of " + plain.body().length);
         assertArrayEquals(plain.body(), gunzip(gzipped.body()));
+        assertEquals(3, gzipped.body()[9], "the list's own gzip form (GzipItems' header: OS Unix), not compressed again");
+    }
+
+    /** Another large answer (the OpenAPI document) is compressed here, as it always was: GZIPOutputStream's header (OS 255). */
+    @Test
+    void anAnswerWithoutAGzipFormOfItsOwnIsCompressedAsBefore() throws Exception {
+        HttpResponse<byte[]> plain = get("/api/v2/openapi.json", null);
+        HttpResponse<byte[]> gzipped = get("/api/v2/openapi.json", "gzip");
+        assertTrue(plain.body().length >= GzipResponses.THRESHOLD, "the answer should be above the threshold: " + plain.body().length);
+        assertEquals("gzip", gzipped.headers().firstValue("Content-Encoding").orElse(null));
+        assertEquals((byte) 0xff, gzipped.body()[9]);
+        assertEquals(JSON.readTree(plain.body()), JSON.readTree(gunzip(gzipped.body())));
+    }
+
+    /** A PATCH's answer in its gzip form: the schedules after it, as a GET then shows them, and how the instructions went. */
+    @Test
+    void aPatchAnswerIsCompressedFromItsOwnGzipForm() throws Exception {
+        long date = System.currentTimeMillis() + 2 * 86_400_000L;
+        String body = "{\"instructions\":[{\"kind\":\"removeExpireUserTargetDate\",\"targetType\":\"included\",\"userKey\":\"gzip-user-3\"},"
+                + "{\"kind\":\"addExpireUserTargetDate\",\"targetType\":\"included\",\"userKey\":\"gzip-user-3\",\"value\":" + date + "}]}";
+        HttpResponse<byte[]> patched = HTTP.send(HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port + big.expiringPath()))
+                .header("Authorization", Api.ADMIN).header("Accept-Encoding", "gzip")
+                .header("Content-Type", "application/json; domain-model=launchdarkly.semanticpatch")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, patched.statusCode(), new String(patched.body(), StandardCharsets.ISO_8859_1));
+        assertEquals("gzip", patched.headers().firstValue("Content-Encoding").orElse(null));
+        assertEquals(3, patched.body()[9]);
+        JsonNode answer = JSON.readTree(gunzip(patched.body()));
+        assertEquals(0, answer.get("failedInstructions").asInt(), answer.toString());
+        assertEquals(JSON.readTree(get(big.expiringPath(), null).body()).get("items"), answer.get("items"));
+    }
+
+    /** An answer's own gzip form replaces the compression; a small answer, or a body set anew, does not use it. */
+    @Test
+    void anAnswersOwnGzipFormIsTakenAsItIs() throws Exception {
+        byte[] plain = "[\"x\"]".repeat(400).getBytes(StandardCharsets.UTF_8);
+        byte[] own = {1, 2, 3};
+        APIGatewayV2HTTPResponse own3 = GzipResponses.compress(answer(plain, () -> own));
+        assertArrayEquals(own, Base64.getDecoder().decode(own3.getBody()));
+        assertTrue(own3.getIsBase64Encoded());
+        assertEquals("3", own3.getHeaders().get("Content-Length"));
+
+        byte[] small = "[]".getBytes(StandardCharsets.UTF_8);
+        APIGatewayV2HTTPResponse asItIs = GzipResponses.compress(answer(small, () -> {
+            throw new AssertionError("a small answer goes out as it is");
+        }));
+        assertEquals("[]", asItIs.getBody());
+
+        BytesBodyResponse replaced = answer(plain, () -> own);
+        replaced.setBody(new String(plain, StandardCharsets.UTF_8));
+        APIGatewayV2HTTPResponse compressed = GzipResponses.compress(replaced);
+        assertArrayEquals(plain, gunzip(Base64.getDecoder().decode(compressed.getBody())), "compressed here, not the replaced body's gzip form");
+    }
+
+    private static BytesBodyResponse answer(byte[] body, Supplier<byte[]> gzip) {
+        APIGatewayV2HTTPResponse response = new APIGatewayV2HTTPResponse();
+        response.setStatusCode(200);
+        response.setHeaders(new HashMap<>(Map.of("Content-Type", "application/json")));
+        return new BytesBodyResponse(response, body, 0, body.length, new JsonAnswer(Unpooled.wrappedBuffer(body), List.of(), gzip));
     }
 
     @Test

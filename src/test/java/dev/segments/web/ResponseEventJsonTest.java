@@ -12,6 +12,7 @@ import dev.segments.testing.Dynalite;
 import io.quarkus.amazon.lambda.runtime.AmazonLambdaMapperRecorder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
@@ -65,9 +66,9 @@ class ResponseEventJsonTest {
     void anEscapedBodyGoesInAsItsParts() throws Exception {
         APIGatewayV2HTTPResponse plain = new APIGatewayV2HTTPResponse(200, Map.of(), null, null, "{\"a\":1}", false);
         byte[] utf8 = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
-        BytesBodyResponse bytes = new BytesBodyResponse(plain, utf8, 0, utf8.length, false);
-        bytes.escaped(List.of(ByteBuffer.wrap("{\\\"a\\\":".getBytes(StandardCharsets.US_ASCII)),
-                ByteBuffer.wrap("2}".getBytes(StandardCharsets.US_ASCII))));
+        BytesBodyResponse bytes = new BytesBodyResponse(plain, utf8, 0, utf8.length, new JsonAnswer(Unpooled.wrappedBuffer(utf8),
+                List.of(ByteBuffer.wrap("{\\\"a\\\":".getBytes(StandardCharsets.US_ASCII)), ByteBuffer.wrap("2}".getBytes(StandardCharsets.US_ASCII))),
+                null));
         String event = new String(pollLoopWriter().writeValueAsBytes(bytes), StandardCharsets.UTF_8);
         assertTrue(event.contains("\"body\":\"{\\\"a\\\":2}\""), event);
     }
@@ -82,11 +83,12 @@ class ResponseEventJsonTest {
         String expected = new String(pollLoopWriter().writeValueAsBytes(plain), StandardCharsets.UTF_8);
         assertEquals(expected, new String(pollLoopWriter().writeValueAsBytes(bytes), StandardCharsets.UTF_8));
         JsonStringBytes.Escaped escaped = JsonStringBytes.escape(utf8, 0, utf8.length, null);
-        if (escaped != null) {
-            // Given escaped, in parts cut anywhere, the body goes into the event as it was given.
+        if (escaped != null && !base64) {
+            // A text body given escaped, in parts cut anywhere, goes into the event as it was given.
             int cut = escaped.length() / 3;
-            bytes.escaped(List.of(ByteBuffer.wrap(escaped.bytes(), 0, cut), ByteBuffer.wrap(escaped.bytes(), cut, escaped.length() - cut)));
-            assertEquals(expected, new String(pollLoopWriter().writeValueAsBytes(bytes), StandardCharsets.UTF_8));
+            BytesBodyResponse parts = new BytesBodyResponse(plain, padded, 2, utf8.length, new JsonAnswer(Unpooled.wrappedBuffer(utf8),
+                    List.of(ByteBuffer.wrap(escaped.bytes(), 0, cut), ByteBuffer.wrap(escaped.bytes(), cut, escaped.length() - cut)), null));
+            assertEquals(expected, new String(pollLoopWriter().writeValueAsBytes(parts), StandardCharsets.UTF_8));
         }
     }
 }

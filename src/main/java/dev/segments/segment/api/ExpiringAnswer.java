@@ -24,7 +24,8 @@ import java.util.List;
  * into the rest of the answer (its links and, for a PATCH, how the instructions went), which is
  * written anew each time. The answer is whole before it is sent, with its length (a streamed
  * body of unknown length never completes through the Lambda HTTP adapter), and goes to the
- * response event through {@link dev.segments.web.WholeAnswers}.
+ * response event through {@link dev.segments.web.WholeAnswers}. Its gzip form, for callers that
+ * accept it, is assembled from the items' groups deflated earlier ({@link GzipItems}).
  */
 final class ExpiringAnswer {
 
@@ -38,22 +39,24 @@ final class ExpiringAnswer {
 
     /** GET of an expiring-targets view: every schedule it shows, in date then key order. */
     static JsonAnswer of(Revision revision, ExpiringView view) {
-        return join(KEPT.items(revision, view), frame(revision.segment().key(), view, null, List.of()));
+        return answer(revision, view, frame(revision.segment().key(), view, null, List.of()));
     }
 
     /** PATCH of an expiring-targets view: the schedules after the change, and how each instruction went. */
     static JsonAnswer patched(Revision revision, ExpiringView view, int total, List<InstructionError> errors) {
-        return join(KEPT.items(revision, view), frame(revision.segment().key(), view, total, errors));
+        return answer(revision, view, frame(revision.segment().key(), view, total, errors));
     }
 
-    /** The answer: the frame with the items in its (empty) items array; escaped, the kept items' escaped bytes between the frame's. */
-    private static JsonAnswer join(ExpiringItems items, byte[] frame) {
+    /** The frame with the items in its (empty) items array; its gzip form from the kept deflated groups. */
+    private static JsonAnswer answer(Revision revision, ExpiringView view, byte[] frame) {
+        ExpiringItems items = KEPT.items(revision, view);
+        SegmentKey key = revision.segment().key();
         byte[] answer = new byte[frame.length + items.length()];
         System.arraycopy(frame, 0, answer, 0, ITEMS.length);
         items.copyTo(answer, ITEMS.length);
         System.arraycopy(frame, ITEMS.length, answer, ITEMS.length + items.length(), frame.length - ITEMS.length);
         return new JsonAnswer(Unpooled.wrappedBuffer(answer), List.of(ESCAPED_ITEMS, items.escaped(),
-                escaped(frame, ITEMS.length, frame.length - ITEMS.length)));
+                escaped(frame, ITEMS.length, frame.length - ITEMS.length)), () -> KEPT.gzip(key, view, items).answer(frame, ITEMS.length));
     }
 
     private static ByteBuffer escaped(byte[] bytes, int offset, int length) {

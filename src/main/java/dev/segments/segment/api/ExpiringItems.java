@@ -182,6 +182,21 @@ final class ExpiringItems {
         return ByteBuffer.wrap(escaped);
     }
 
+    /** The schedule of item {@code i}. */
+    ExpiringTarget schedule(int i) {
+        return order[i];
+    }
+
+    /** Where item {@code i} ends in {@link #bytes} (exclusive): at the comma before the next one. */
+    int end(int i) {
+        return ends[i];
+    }
+
+    /** The items joined by commas, as {@link #copyTo} writes them; shared, not to be changed. */
+    byte[] bytes() {
+        return bytes;
+    }
+
     /** Where item {@code i} starts, given where each ends: a comma after the one before. */
     private static int start(int[] ends, int i) {
         return i == 0 ? 0 : ends[i - 1] + 1;

@@ -14,7 +14,7 @@ import dev.segments.segment.SegmentLimits;
 import dev.segments.segment.SegmentPatches.InstructionError;
 import dev.segments.segment.TargetRef;
 import dev.segments.segment.TargetType;
-import io.netty.buffer.ByteBuf;
+import dev.segments.web.JsonAnswer;
 import io.netty.buffer.ByteBufUtil;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,9 +50,9 @@ class AnswerSizeTest {
     }
 
     /** An answer as the client reads it. */
-    static ObjectNode tree(ByteBuf answer) {
+    static ObjectNode tree(JsonAnswer answer) {
         try {
-            return (ObjectNode) JSON.readTree(ByteBufUtil.getBytes(answer));
+            return (ObjectNode) JSON.readTree(ByteBufUtil.getBytes(answer.body()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -104,10 +104,10 @@ class AnswerSizeTest {
 
             Segment unscheduled = new Segment(key, segment.name(), segment.description(), segment.tags(), segment.creationDate(),
                     segment.lastModifiedDate(), segment.version(), segment.targets(), Map.of());
-            long contexts = eventBytes(tree(ExpiringAnswer.of(ExpiringAnswerTest.unchanged(segment), ExpiringView.CONTEXTS).body()))
-                    - eventBytes(tree(ExpiringAnswer.of(ExpiringAnswerTest.unchanged(unscheduled), ExpiringView.CONTEXTS).body()));
-            long users = eventBytes(tree(ExpiringAnswer.of(ExpiringAnswerTest.unchanged(segment), ExpiringView.USERS).body()))
-                    - eventBytes(tree(ExpiringAnswer.of(ExpiringAnswerTest.unchanged(unscheduled), ExpiringView.USERS).body()));
+            long contexts = eventBytes(tree(ExpiringAnswer.of(ExpiringAnswerTest.unchanged(segment), ExpiringView.CONTEXTS)))
+                    - eventBytes(tree(ExpiringAnswer.of(ExpiringAnswerTest.unchanged(unscheduled), ExpiringView.CONTEXTS)));
+            long users = eventBytes(tree(ExpiringAnswer.of(ExpiringAnswerTest.unchanged(segment), ExpiringView.USERS)))
+                    - eventBytes(tree(ExpiringAnswer.of(ExpiringAnswerTest.unchanged(unscheduled), ExpiringView.USERS)));
             long slack = 30L * segment.schedules().size() + 1;
             assertTrue(users <= contexts && contexts <= footprint.scheduled() && footprint.scheduled() - contexts <= slack,
                     "expiring items " + contexts + " (users " + users + "), counted " + footprint.scheduled());
@@ -121,8 +121,8 @@ class AnswerSizeTest {
         Segment segment = new Segment(key, "S", null, List.of(), 1L, 1L, Long.MAX_VALUE, Set.of(), Map.of());
         String message = "User \"" + "\u0001".repeat(SegmentLimits.MAX_TARGET_KEY_BYTES) + "\" is not in the segment's included list.";
         long entry = eventBytes(tree(ExpiringAnswer.patched(ExpiringAnswerTest.unchanged(segment), ExpiringView.CONTEXTS, SegmentLimits.MAX_INSTRUCTIONS,
-                List.of(new InstructionError(SegmentLimits.MAX_INSTRUCTIONS - 1, message))).body()))
-                - eventBytes(tree(ExpiringAnswer.patched(ExpiringAnswerTest.unchanged(segment), ExpiringView.CONTEXTS, SegmentLimits.MAX_INSTRUCTIONS, List.of()).body()));
+                List.of(new InstructionError(SegmentLimits.MAX_INSTRUCTIONS - 1, message)))))
+                - eventBytes(tree(ExpiringAnswer.patched(ExpiringAnswerTest.unchanged(segment), ExpiringView.CONTEXTS, SegmentLimits.MAX_INSTRUCTIONS, List.of())));
         assertTrue(entry - AnswerSize.of(message) <= SegmentLimits.MAX_ERROR_BYTES - SegmentLimits.MAX_MESSAGE_BYTES,
                 entry + " bytes for a message of " + AnswerSize.of(message));
     }

@@ -249,7 +249,7 @@ class ExpiringAnswerTest {
     }
 
     /** A segment holding {@code schedules} and a few random ones more, users and other kinds, on few dates. */
-    private static Segment segment(SegmentKey key, Random random, Map<TargetRef, ExpiringTarget> schedules) {
+    static Segment segment(SegmentKey key, Random random, Map<TargetRef, ExpiringTarget> schedules) {
         Map<TargetRef, ExpiringTarget> next = new HashMap<>(schedules);
         for (int i = random.nextInt(schedules.isEmpty() ? 80 : 6); i > 0; i--) {
             TargetRef ref = new TargetRef(random.nextBoolean() ? TargetType.INCLUDED : TargetType.EXCLUDED,
@@ -260,7 +260,7 @@ class ExpiringAnswerTest {
     }
 
     /** The schedules of {@code segment}, some moved (some to a date others share), some cancelled, some made again. */
-    private static Map<TargetRef, ExpiringTarget> changed(Segment segment, Random random) {
+    static Map<TargetRef, ExpiringTarget> changed(Segment segment, Random random) {
         Map<TargetRef, ExpiringTarget> next = new HashMap<>();
         for (ExpiringTarget schedule : segment.schedules().values()) {
             int change = random.nextInt(12);
@@ -276,7 +276,7 @@ class ExpiringAnswerTest {
         return next;
     }
 
-    private static String word(Random random, int maxChars) {
+    static String word(Random random, int maxChars) {
         StringBuilder out = new StringBuilder();
         for (int i = 1 + random.nextInt(maxChars); i > 0; i--) {
             out.append(ALPHABET[random.nextInt(ALPHABET.length)]);
@@ -285,7 +285,7 @@ class ExpiringAnswerTest {
     }
 
     /** {@code count} user schedules, a quarter of them on each of a few dates. */
-    private static Map<TargetRef, ExpiringTarget> users(int count) {
+    static Map<TargetRef, ExpiringTarget> users(int count) {
         Map<TargetRef, ExpiringTarget> schedules = new HashMap<>();
         for (int i = 0; i < count; i++) {
             TargetRef user = new TargetRef(TargetType.INCLUDED, "user", "user-" + i);
@@ -300,7 +300,7 @@ class ExpiringAnswerTest {
     }
 
     /** Every target whose schedule differs between the two segments. */
-    private static Set<TargetRef> touched(Segment from, Segment to) {
+    static Set<TargetRef> touched(Segment from, Segment to) {
         Set<TargetRef> touched = new HashSet<>();
         from.schedules().forEach((target, schedule) -> {
             if (!schedule.equals(to.schedules().get(target))) {
@@ -315,7 +315,7 @@ class ExpiringAnswerTest {
         return touched;
     }
 
-    private static Segment segment(SegmentKey key, Map<TargetRef, ExpiringTarget> schedules) {
+    static Segment segment(SegmentKey key, Map<TargetRef, ExpiringTarget> schedules) {
         return new Segment(key, "S", null, List.of(), 1L, 1L, 1L, Set.copyOf(schedules.keySet()), schedules);
     }
 }

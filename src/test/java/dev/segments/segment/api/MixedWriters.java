@@ -322,7 +322,7 @@ final class MixedWriters {
                     PartialOutcome::revision).orElseThrow();
             return new Sent(id, false, false, body, 200,
                     AnswerSizeTest.tree(ExpiringAnswer.patched(outcome.revision(), ExpiringView.USERS, parsed.size(),
-                            outcome.errors()).body()));
+                            outcome.errors())));
         } catch (WriteConflict conflict) {
             return new Sent(id, segmentPatch, false, body, 409, JSON.createObjectNode().put("code", "optimistic_locking_error"));
         } catch (StoreUnavailable unavailable) {
