@@ -1,6 +1,9 @@
 package dev.segments.web;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -14,23 +17,19 @@ import java.util.function.Supplier;
  */
 final class BytesBodyResponse extends APIGatewayV2HTTPResponse {
 
-    private byte[] bytes;
-    private int offset;
-    private int length;
+    private ByteBuf body;
     private List<ByteBuffer> escaped = List.of();
     private Supplier<byte[]> gzip;
 
     /** {@code response}'s status and headers with this body ({@code base64} text, or not). */
-    BytesBodyResponse(APIGatewayV2HTTPResponse response, byte[] bytes, int offset, int length, boolean base64) {
+    BytesBodyResponse(APIGatewayV2HTTPResponse response, ByteBuf body, boolean base64) {
         super(response.getStatusCode(), response.getHeaders(), response.getMultiValueHeaders(), response.getCookies(), null, base64);
-        this.bytes = bytes;
-        this.offset = offset;
-        this.length = length;
+        this.body = body;
     }
 
     /** {@code response}'s status and headers with this text body, given with its escaped and gzip forms as {@link JsonAnswer} has them. */
-    BytesBodyResponse(APIGatewayV2HTTPResponse response, byte[] bytes, int offset, int length, JsonAnswer answer) {
-        this(response, bytes, offset, length, false);
+    BytesBodyResponse(APIGatewayV2HTTPResponse response, JsonAnswer answer) {
+        this(response, answer.body(), false);
         this.escaped = answer.escaped();
         this.gzip = answer.gzip();
     }
@@ -40,17 +39,23 @@ final class BytesBodyResponse extends APIGatewayV2HTTPResponse {
         return gzip;
     }
 
-    /** The body's bytes (none, {@link #length()} 0, once a String body replaced them). */
-    byte[] bytes() {
-        return bytes;
-    }
-
-    int offset() {
-        return offset;
-    }
-
+    /** The body's length in bytes: 0 once a String body replaced them. */
     int length() {
-        return length;
+        return body == null ? 0 : body.readableBytes();
+    }
+
+    /**
+     * The body's bytes in an array (none once a String body replaced them). An answer given in
+     * parts, with its escaped and gzip forms, is only joined here, for whoever needs it whole.
+     */
+    ByteBuffer bytes() {
+        if (body == null) {
+            return null;
+        }
+        if (!body.hasArray()) {
+            body = Unpooled.wrappedBuffer(ByteBufUtil.getBytes(body));
+        }
+        return ByteBuffer.wrap(body.array(), body.arrayOffset() + body.readerIndex(), body.readableBytes());
     }
 
     /** The body escaped for a JSON string, in parts, or none: then it is escaped from {@link #bytes()}. */
@@ -61,14 +66,12 @@ final class BytesBodyResponse extends APIGatewayV2HTTPResponse {
 
     @Override
     public String getBody() {
-        return bytes == null ? super.getBody() : new String(bytes, offset, length, StandardCharsets.UTF_8);
+        return body == null ? super.getBody() : body.toString(StandardCharsets.UTF_8);
     }
 
     @Override
     public void setBody(String body) {
-        bytes = null;
-        offset = 0;
-        length = 0;
+        body = null;
         escaped = List.of();
         gzip = null;
         super.setBody(body);

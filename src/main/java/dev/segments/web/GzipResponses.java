@@ -9,6 +9,7 @@ import jakarta.decorator.Decorator;
 import jakarta.decorator.Delegate;
 import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
+import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,11 +73,20 @@ abstract class GzipResponses implements RequestHandler<APIGatewayV2HTTPEvent, AP
         if (EventHeaders.get(response.getHeaders(), "content-encoding") != null) {
             return response;
         }
-        ByteBuffer plain = plain(response);
-        if (plain == null || plain.remaining() < THRESHOLD) {
-            return response;
+        byte[] gzipped;
+        if (response instanceof BytesBodyResponse own && own.gzip() != null) {
+            // Its plain bytes are not needed, so an answer given in parts is never joined.
+            if (own.length() < THRESHOLD) {
+                return response;
+            }
+            gzipped = own.gzip().get();
+        } else {
+            ByteBuffer plain = plain(response);
+            if (plain == null || plain.remaining() < THRESHOLD) {
+                return response;
+            }
+            gzipped = gzip(plain);
         }
-        byte[] gzipped = response instanceof BytesBodyResponse bytes && bytes.gzip() != null ? bytes.gzip().get() : gzip(plain);
         Map<String, String> headers = EventHeaders.without(response.getHeaders(), Set.of("content-length", "vary"));
         String vary = EventHeaders.get(response.getHeaders(), "vary");
         headers.put("Vary", vary == null || vary.isBlank() ? "Accept-Encoding" : vary + ", Accept-Encoding");
@@ -84,13 +94,13 @@ abstract class GzipResponses implements RequestHandler<APIGatewayV2HTTPEvent, AP
         headers.put("Content-Length", Integer.toString(gzipped.length));
         response.setHeaders(headers);
         byte[] base64 = Base64.getEncoder().encode(gzipped);
-        return new BytesBodyResponse(response, base64, 0, base64.length, true);
+        return new BytesBodyResponse(response, Unpooled.wrappedBuffer(base64), true);
     }
 
     /** The body's bytes as the caller would receive them, or null without a body. */
     private static ByteBuffer plain(APIGatewayV2HTTPResponse response) {
-        if (response instanceof BytesBodyResponse bytes && bytes.bytes() != null && !bytes.getIsBase64Encoded()) {
-            return ByteBuffer.wrap(bytes.bytes(), bytes.offset(), bytes.length());
+        if (response instanceof BytesBodyResponse bytes && bytes.length() > 0 && !bytes.getIsBase64Encoded()) {
+            return bytes.bytes();
         }
         String body = response.getBody();
         if (body == null) {

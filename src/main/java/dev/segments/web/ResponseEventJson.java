@@ -64,7 +64,9 @@ class ResponseEventJson implements ObjectMapperCustomizer {
             }
             List<ByteBuffer> parts = response.escaped();
             if (parts.isEmpty()) {
-                JsonStringBytes.Escaped escaped = JsonStringBytes.escape(response.bytes(), response.offset(), response.length(), BUFFER.get());
+                ByteBuffer bytes = response.bytes();
+                JsonStringBytes.Escaped escaped = JsonStringBytes.escape(bytes.array(), bytes.arrayOffset() + bytes.position(),
+                        bytes.remaining(), BUFFER.get());
                 if (escaped == null) {
                     super.serializeAsField(bean, generator, provider);
                     return;

@@ -80,8 +80,6 @@ public abstract class WholeAnswers implements RequestHandler<APIGatewayV2HTTPEve
         Map<String, String> headers = EventHeaders.without(response.getHeaders(), Set.of("content-length"));
         headers.put("Content-Length", Integer.toString(body.readableBytes()));
         response.setHeaders(headers);
-        byte[] bytes = body.hasArray() ? body.array() : ByteBufUtil.getBytes(body);
-        int offset = body.hasArray() ? body.arrayOffset() + body.readerIndex() : 0;
-        return new BytesBodyResponse(response, bytes, offset, body.readableBytes(), answer);
+        return new BytesBodyResponse(response, answer);
     }
 }

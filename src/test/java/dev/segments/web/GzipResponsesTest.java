@@ -138,7 +138,7 @@ class GzipResponsesTest {
         APIGatewayV2HTTPResponse response = new APIGatewayV2HTTPResponse();
         response.setStatusCode(200);
         response.setHeaders(new HashMap<>(Map.of("Content-Type", "application/json")));
-        return new BytesBodyResponse(response, body, 0, body.length, new JsonAnswer(Unpooled.wrappedBuffer(body), List.of(), gzip));
+        return new BytesBodyResponse(response, new JsonAnswer(Unpooled.wrappedBuffer(body), List.of(), gzip));
     }
 
     @Test

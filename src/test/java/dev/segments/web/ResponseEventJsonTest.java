@@ -66,7 +66,7 @@ class ResponseEventJsonTest {
     void anEscapedBodyGoesInAsItsParts() throws Exception {
         APIGatewayV2HTTPResponse plain = new APIGatewayV2HTTPResponse(200, Map.of(), null, null, "{\"a\":1}", false);
         byte[] utf8 = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
-        BytesBodyResponse bytes = new BytesBodyResponse(plain, utf8, 0, utf8.length, new JsonAnswer(Unpooled.wrappedBuffer(utf8),
+        BytesBodyResponse bytes = new BytesBodyResponse(plain, new JsonAnswer(Unpooled.wrappedBuffer(utf8),
                 List.of(ByteBuffer.wrap("{\\\"a\\\":".getBytes(StandardCharsets.US_ASCII)), ByteBuffer.wrap("2}".getBytes(StandardCharsets.US_ASCII))),
                 null));
         String event = new String(pollLoopWriter().writeValueAsBytes(bytes), StandardCharsets.UTF_8);
@@ -79,15 +79,19 @@ class ResponseEventJsonTest {
                 new String(utf8, StandardCharsets.UTF_8), base64);
         byte[] padded = new byte[utf8.length + 5];
         System.arraycopy(utf8, 0, padded, 2, utf8.length);
-        BytesBodyResponse bytes = new BytesBodyResponse(plain, padded, 2, utf8.length, base64);
+        BytesBodyResponse bytes = new BytesBodyResponse(plain, Unpooled.wrappedBuffer(padded, 2, utf8.length), base64);
         String expected = new String(pollLoopWriter().writeValueAsBytes(plain), StandardCharsets.UTF_8);
         assertEquals(expected, new String(pollLoopWriter().writeValueAsBytes(bytes), StandardCharsets.UTF_8));
+        int cut = utf8.length / 2;
+        BytesBodyResponse joined = new BytesBodyResponse(plain,
+                Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(utf8, 0, cut), Unpooled.wrappedBuffer(utf8, cut, utf8.length - cut)), base64);
+        assertEquals(expected, new String(pollLoopWriter().writeValueAsBytes(joined), StandardCharsets.UTF_8), "a body in parts");
         JsonStringBytes.Escaped escaped = JsonStringBytes.escape(utf8, 0, utf8.length, null);
         if (escaped != null && !base64) {
             // A text body given escaped, in parts cut anywhere, goes into the event as it was given.
-            int cut = escaped.length() / 3;
-            BytesBodyResponse parts = new BytesBodyResponse(plain, padded, 2, utf8.length, new JsonAnswer(Unpooled.wrappedBuffer(utf8),
-                    List.of(ByteBuffer.wrap(escaped.bytes(), 0, cut), ByteBuffer.wrap(escaped.bytes(), cut, escaped.length() - cut)), null));
+            int third = escaped.length() / 3;
+            BytesBodyResponse parts = new BytesBodyResponse(plain, new JsonAnswer(Unpooled.wrappedBuffer(padded, 2, utf8.length),
+                    List.of(ByteBuffer.wrap(escaped.bytes(), 0, third), ByteBuffer.wrap(escaped.bytes(), third, escaped.length() - third)), null));
             assertEquals(expected, new String(pollLoopWriter().writeValueAsBytes(parts), StandardCharsets.UTF_8));
         }
     }

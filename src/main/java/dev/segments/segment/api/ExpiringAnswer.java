@@ -8,6 +8,7 @@ import dev.segments.segment.SegmentPatches.InstructionError;
 import dev.segments.web.JsonAnswer;
 import dev.segments.web.JsonStringBytes;
 import dev.segments.web.Links;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -51,11 +52,10 @@ final class ExpiringAnswer {
     private static JsonAnswer answer(Revision revision, ExpiringView view, byte[] frame) {
         ExpiringItems items = KEPT.items(revision, view);
         SegmentKey key = revision.segment().key();
-        byte[] answer = new byte[frame.length + items.length()];
-        System.arraycopy(frame, 0, answer, 0, ITEMS.length);
-        items.copyTo(answer, ITEMS.length);
-        System.arraycopy(frame, ITEMS.length, answer, ITEMS.length + items.length(), frame.length - ITEMS.length);
-        return new JsonAnswer(Unpooled.wrappedBuffer(answer), List.of(ESCAPED_ITEMS, items.escaped(),
+        // In parts, not copied into one array: the response event takes the escaped form, gzip its own.
+        ByteBuf answer = Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(frame, 0, ITEMS.length), Unpooled.wrappedBuffer(items.bytes()),
+                Unpooled.wrappedBuffer(frame, ITEMS.length, frame.length - ITEMS.length));
+        return new JsonAnswer(answer, List.of(ESCAPED_ITEMS, items.escaped(),
                 escaped(frame, ITEMS.length, frame.length - ITEMS.length)), () -> KEPT.gzip(key, view, items).answer(frame, ITEMS.length));
     }
 

@@ -168,13 +168,9 @@ final class ExpiringItems {
         return bytes.length + escaped.length + PER_ITEM * order.length;
     }
 
-    /** The length of the items joined by commas, as {@link #copyTo} writes them. */
+    /** The length of the items joined by commas ({@link #bytes}). */
     int length() {
         return bytes.length;
-    }
-
-    void copyTo(byte[] target, int at) {
-        System.arraycopy(bytes, 0, target, at, bytes.length);
     }
 
     /** The items escaped for a JSON string ({@link JsonStringBytes}), joined by commas; not to be changed. */
@@ -192,7 +188,7 @@ final class ExpiringItems {
         return ends[i];
     }
 
-    /** The items joined by commas, as {@link #copyTo} writes them; shared, not to be changed. */
+    /** The items joined by commas, as they stand in the answer's array; shared, not to be changed. */
     byte[] bytes() {
         return bytes;
     }

@@ -187,9 +187,7 @@ class ExpiringAnswerTest {
 
     private static void assertItems(Segment segment, ExpiringView view, ExpiringItems items) {
         byte[] array = json(items(segment, view));
-        byte[] bytes = new byte[items.length()];
-        items.copyTo(bytes, 0);
-        assertArrayEquals(Arrays.copyOfRange(array, 1, array.length - 1), bytes);
+        assertArrayEquals(Arrays.copyOfRange(array, 1, array.length - 1), items.bytes());
     }
 
     /** The answer as a tree of the representation, written whole ({@code total} null for a GET). */

@@ -144,7 +144,7 @@ class GzipItemsTest {
         byte[] frame = "{\"items\":[],\"x\":1}".getBytes();
         byte[] plain = new byte[frame.length + items.length()];
         System.arraycopy(frame, 0, plain, 0, 10);
-        items.copyTo(plain, 10);
+        System.arraycopy(items.bytes(), 0, plain, 10, items.length());
         System.arraycopy(frame, 10, plain, 10 + items.length(), frame.length - 10);
         assertArrayEquals(plain, gunzip(gzip.answer(frame, 10)), message);
         return gzip;
