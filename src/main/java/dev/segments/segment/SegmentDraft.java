@@ -5,7 +5,6 @@ import static dev.segments.segment.SegmentLimits.count;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,9 +19,9 @@ import java.util.Set;
  * Instructions that would make it grow ask it for room first ({@code requireRoom...}): a
  * segment already past a bound may still shrink, never grow.
  *
- * <p>The base's targets and schedules are copied only when the draft first changes them, and
- * the new segment takes the copies over, so a change that touches only schedules never copies
- * the targets, and nothing is copied twice. What the bounds and the due check count over
+ * <p>The base's targets are copied only when the draft first changes them, and its schedules
+ * then layered over (see {@link ScheduleMap}); the new segment takes the draft's own over, so a
+ * change that touches only schedules never copies the targets, and nothing is copied twice. What the bounds and the due check count over
  * every target ({@link TargetTally}, {@link ScheduleMap#bytes}, {@link EarliestDate}) is taken
  * from the base where it was counted and kept up to date change by change.
  */
@@ -36,9 +35,9 @@ public final class SegmentDraft {
     private Set<TargetRef> targets;
     private HashSet<TargetRef> ownTargets;
     private TargetTally targetTally;
-    /** The base's schedules until the first change to them, then the draft's own copy. */
+    /** The base's schedules until the first change to them, then the draft's own, layered over them. */
     private Map<TargetRef, ExpiringTarget> schedules;
-    private HashMap<TargetRef, ExpiringTarget> ownSchedules;
+    private ScheduleMap.Edits ownSchedules;
     private long scheduleBytes = ScheduleMap.UNCOUNTED;
     private EarliestDate earliest;
     /** Every target whose membership or schedule a change may have changed. */
@@ -137,11 +136,11 @@ public final class SegmentDraft {
         return ownTargets;
     }
 
-    /** The draft's own schedules, copied from the base's on first use, with what the base counted of them. */
-    private HashMap<TargetRef, ExpiringTarget> ownSchedules() {
+    /** The draft's own schedules, layered over the base's on first use, with what the base counted of them. */
+    private ScheduleMap.Edits ownSchedules() {
         requireOpen();
         if (ownSchedules == null) {
-            ownSchedules = base.scheduleMap().copy();
+            ownSchedules = base.scheduleMap().edit();
             schedules = ownSchedules;
             if (scheduleBytes == ScheduleMap.UNCOUNTED) {
                 scheduleBytes = base.scheduleMap().bytesIfCounted();
@@ -346,7 +345,7 @@ public final class SegmentDraft {
         handedOver = true;
         return new Segment(base.key(), name, description, List.copyOf(tags), base.creationDate(), now, base.version() + 1,
                 ownTargets == null ? targets : new TargetSet(ownTargets, targetTally),
-                ownSchedules == null ? schedules : new ScheduleMap(ownSchedules, scheduleBytes, earliest));
+                ownSchedules == null ? schedules : ownSchedules.done(scheduleBytes, earliest));
     }
 
     static String date(long epochMillis) {
