@@ -77,16 +77,21 @@ class ResponseEventJson implements ObjectMapperCustomizer {
             generator.writeFieldName(_name);
             generator.writeRawValue("\"");
             generator.flush();
-            // Straight to the stream, each part in two writes: the runtime API connection buffers
-            // the event in a ByteArrayOutputStream, which grows to at least twice its size. Written
-            // whole, a 4 MB body would leave it full, and the event's last bytes would double it
-            // again (8 MB more, 4 MB copied); after the first half, the second growth leaves room.
+            // Straight to the stream, the first half of the body in one write: the runtime API
+            // connection buffers the event in a ByteArrayOutputStream, which grows to at least
+            // twice its size. After the first half, the growth the rest needs leaves room for all
+            // that follows. Had the body's last part come alone after a full buffer (a PATCH's
+            // frame end after its items), it would have doubled it again: 8 MB more, 4 MB copied.
             OutputStream out = (OutputStream) generator.getOutputTarget();
+            long half = parts.stream().mapToLong(ByteBuffer::remaining).sum() / 2;
+            long written = 0;
             for (ByteBuffer part : parts) {
                 int at = part.arrayOffset() + part.position();
-                int half = part.remaining() / 2;
-                out.write(part.array(), at, half);
-                out.write(part.array(), at + half, part.remaining() - half);
+                int length = part.remaining();
+                int first = (int) Math.max(0, Math.min(length, half - written));
+                out.write(part.array(), at, first);
+                out.write(part.array(), at + first, length - first);
+                written += length;
             }
             generator.writeRaw('"');
         }

@@ -13,6 +13,7 @@ import io.quarkus.amazon.lambda.runtime.AmazonLambdaMapperRecorder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.netty.buffer.Unpooled;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
@@ -71,6 +72,31 @@ class ResponseEventJsonTest {
                 null));
         String event = new String(pollLoopWriter().writeValueAsBytes(bytes), StandardCharsets.UTF_8);
         assertTrue(event.contains("\"body\":\"{\\\"a\\\":2}\""), event);
+    }
+
+    /**
+     * The runtime API connection buffers the event in a ByteArrayOutputStream, which doubles as it
+     * fills: a body of 1 MB in parts, the last of them hundreds of bytes (a PATCH's frame end),
+     * leaves it less than a quarter larger than the event, not twice.
+     */
+    @Test
+    void aBodyInPartsGrowsTheConnectionsBufferOnce() throws Exception {
+        byte[] items = "{\\\"a\\\":1},".repeat(100_000).getBytes(StandardCharsets.US_ASCII);
+        byte[] end = ("],\\\"_links\\\":" + "x".repeat(600) + "}").getBytes(StandardCharsets.US_ASCII);
+        APIGatewayV2HTTPResponse plain = new APIGatewayV2HTTPResponse(200, Map.of("Content-Type", "application/json"), null, null, "", false);
+        BytesBodyResponse bytes = new BytesBodyResponse(plain, new JsonAnswer(Unpooled.wrappedBuffer(new byte[] {'x'}),
+                List.of(ByteBuffer.wrap("{\\\"items\\\":[".getBytes(StandardCharsets.US_ASCII)), ByteBuffer.wrap(items), ByteBuffer.wrap(end)),
+                null));
+        Buffer buffer = new Buffer();
+        pollLoopWriter().writeValue(buffer, bytes);
+        assertTrue(buffer.capacity() < buffer.size() * 5 / 4, buffer.capacity() + " bytes of buffer for " + buffer.size());
+    }
+
+    /** A ByteArrayOutputStream, as the connection's, that shows how far it grew. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        int capacity() {
+            return buf.length;
+        }
     }
 
     /** The event for {@code utf8} as a {@link BytesBodyResponse} (from an offset) and as the String it decodes to. */
