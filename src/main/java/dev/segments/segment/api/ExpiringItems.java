@@ -168,11 +168,6 @@ final class ExpiringItems {
         return bytes.length + escaped.length + PER_ITEM * order.length;
     }
 
-    /** The length of the items joined by commas ({@link #bytes}). */
-    int length() {
-        return bytes.length;
-    }
-
     /** The items escaped for a JSON string ({@link JsonStringBytes}), joined by commas; not to be changed. */
     ByteBuffer escaped() {
         return ByteBuffer.wrap(escaped);

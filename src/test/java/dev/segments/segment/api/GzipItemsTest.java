@@ -142,10 +142,10 @@ class GzipItemsTest {
         ExpiringItems items = kept.items(revision, ExpiringView.USERS);
         GzipItems gzip = kept.gzip(segment.key(), ExpiringView.USERS, items);
         byte[] frame = "{\"items\":[],\"x\":1}".getBytes();
-        byte[] plain = new byte[frame.length + items.length()];
+        byte[] plain = new byte[frame.length + items.bytes().length];
         System.arraycopy(frame, 0, plain, 0, 10);
-        System.arraycopy(items.bytes(), 0, plain, 10, items.length());
-        System.arraycopy(frame, 10, plain, 10 + items.length(), frame.length - 10);
+        System.arraycopy(items.bytes(), 0, plain, 10, items.bytes().length);
+        System.arraycopy(frame, 10, plain, 10 + items.bytes().length, frame.length - 10);
         assertArrayEquals(plain, gunzip(gzip.answer(frame, 10)), message);
         return gzip;
     }
