@@ -59,7 +59,7 @@ public class AuditLogResource {
                 : before != null ? AuditEntry.timeBound(number("before", before)) : "~";
         String from = after != null ? AuditEntry.timeBound(number("after", after) + 1) : "";
         Predicate<AuditEntry> filter = entry -> resources.matches(entry.segment()) && mentions(entry, q);
-        AuditTrail.Page page = trail.page(resources.exact(), from, below, filter, size, clock.millis());
+        AuditTrail.Page page = trail.page(resources.exact(), resources::matches, from, below, filter, size, clock.millis());
 
         StringJoiner query = new StringJoiner("&", AuditJson.PATH + "?", "");
         query.add("limit=" + size);

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.segments.dynamo.RequestCounter;
 import dev.segments.testing.Api;
 import dev.segments.testing.Api.Fixture;
 import dev.segments.testing.Dynalite;
@@ -213,6 +214,25 @@ class AuditLogTest {
         assertEquals(List.of("created the segment", "deleted the segment", "updated the segment", "created the segment"), verbs);
         assertEquals(1, version(f));
         admin().get(f.segmentPath()).then().statusCode(200).body("included.size()", equalTo(0));
+    }
+
+    /**
+     * A listing reads the segment heads it meets in the audit index (their recent entries are in
+     * them), but not those of segments its spec leaves out: none of their entries could pass.
+     */
+    @Test
+    void aListingReadsOnlyTheHeadsOfTheSegmentsItSelects() {
+        Fixture f = segmentWithUsers("u");
+        for (int i = 0; i < 4; i++) {
+            segmentWithUsers("u"); // newer heads, of other projects, that a listing newest first meets first
+        }
+        Map<String, Long> before = RequestCounter.requests();
+        List<Object> items = admin().queryParam("spec", "proj/" + f.project() + ":env/*:segment/*").get("/api/v2/auditlog")
+                .then().statusCode(200).extract().jsonPath().getList("items");
+        Map<String, Long> used = RequestCounter.since(before, RequestCounter.requests());
+        assertEquals(2, items.size());
+        // Its own head; reading the other four (and every older one in the index) would take many more.
+        assertTrue(used.getOrDefault("GetItem", 0L) <= 2, "store requests of the listing: " + used);
     }
 
     @Test

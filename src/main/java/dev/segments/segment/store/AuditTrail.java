@@ -45,13 +45,15 @@ public class AuditTrail {
 
     /**
      * Entries with {@code from <= sortKey < below}, newest first, at most {@code limit}, that
-     * pass {@code filter}; {@code segment} narrows the read to one segment's entries.
+     * pass {@code filter}; {@code segment} narrows the read to one segment's entries, and
+     * {@code segments} tells the segments whose entries {@code filter} may pass.
      * {@code resumeBelow} is where the next page starts, if there may be one.
      */
     public record Page(List<AuditEntry> entries, Optional<String> resumeBelow) {
     }
 
-    public Page page(Optional<SegmentKey> segment, String from, String below, Predicate<AuditEntry> filter, int limit, long now) {
+    public Page page(Optional<SegmentKey> segment, Predicate<SegmentKey> segments, String from, String below, Predicate<AuditEntry> filter,
+            int limit, long now) {
         String lowest = max(from, AuditEntry.timeBound(now - retentionMillis));
         TreeMap<String, AuditEntry> found = new TreeMap<>(Comparator.reverseOrder());
         if (segment.isPresent()) {
@@ -75,7 +77,7 @@ public class AuditTrail {
                 // Every entry from the stop on is known: the next page starts below it.
                 return answer(new TreeMap<>(found.headMap(stop, true)), limit, Optional.of(stop));
             }
-            collect(entries(row), lowest, below, filter, found);
+            collect(entries(row, segments), lowest, below, filter, found);
             if (stop == null && ++scanned >= SCAN_BUDGET && at.compareTo(below) < 0) {
                 stop = at;
             }
@@ -86,11 +88,15 @@ public class AuditTrail {
     /**
      * The entries an index row stands for. An entry item's are in the row; a head's are read
      * from the head. If the head has left the row's place since (its entries were copied out to
-     * an entry item at that place, which the index may not show yet), that item is read too.
+     * an entry item at that place, which the index may not show yet), that item is read too. A
+     * head of a segment the listing leaves out is not read: none of its entries would pass.
      */
-    private List<AuditEntry> entries(Map<String, AttributeValue> row) {
+    private List<AuditEntry> entries(Map<String, AttributeValue> row, Predicate<SegmentKey> segments) {
         if (!AuditIndex.isHead(row)) {
             return AuditEntry.of(row);
+        }
+        if (!segments.test(AuditEntry.segmentOf(string(row, Table.AUDIT_AT)))) {
+            return List.of();
         }
         Map<String, AttributeValue> head = db.getItem(g -> g.tableName(table).consistentRead(true)
                 .key(Attributes.key(string(row, Table.PK), string(row, Table.SK)))).item();

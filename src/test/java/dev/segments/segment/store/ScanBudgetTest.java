@@ -63,7 +63,7 @@ class ScanBudgetTest {
         int stopped = 0;
         for (int pages = 0; ; pages++) {
             assertTrue(pages < 50, "paging does not end");
-            AuditTrail.Page page = trail.page(Optional.empty(), "", below, filter, limit, now);
+            AuditTrail.Page page = trail.page(Optional.empty(), segment -> true, "", below, filter, limit, now);
             page.entries().forEach(entry -> listed.add(entry.sortKey()));
             if (page.resumeBelow().isEmpty()) {
                 break;
