@@ -6,8 +6,8 @@ import dev.segments.segment.Segment;
 import dev.segments.segment.TargetRef;
 import dev.segments.segment.api.ItemEncoder.Encoded;
 import dev.segments.web.JsonStringBytes;
-import java.util.ArrayList;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -27,30 +27,25 @@ final class ExpiringItems {
     /** The schedules of the segment rendered, to tell which of a later version's are new. */
     private final Map<TargetRef, ExpiringTarget> schedules;
     private final ExpiringTarget[] order;
-    private final int[] ends;
-    private final byte[] bytes;
+    private final Encoded plain;
     /**
      * The same items escaped for a JSON string, as the Lambda response event carries the answer:
      * escaped once when encoded, the escape of an answer of 15,000 items costs nothing but copies.
      */
-    private final int[] escapedEnds;
-    private final byte[] escaped;
+    private final Encoded escaped;
 
-    private ExpiringItems(Map<TargetRef, ExpiringTarget> schedules, ExpiringTarget[] order, int[] ends, byte[] bytes,
-            int[] escapedEnds, byte[] escaped) {
+    private ExpiringItems(Map<TargetRef, ExpiringTarget> schedules, ExpiringTarget[] order, Encoded plain, Encoded escaped) {
         this.schedules = schedules;
         this.order = order;
-        this.ends = ends;
-        this.bytes = bytes;
-        this.escapedEnds = escapedEnds;
+        this.plain = plain;
         this.escaped = escaped;
     }
 
     /** {@code schedules} (in answer order) encoded, and escaped. */
-    private static ExpiringItems encoded(Map<TargetRef, ExpiringTarget> schedules, List<ExpiringTarget> order, Encoded encoded) {
-        int[] escapedEnds = new int[encoded.ends().length];
-        byte[] escaped = JsonStringBytes.escapeItems(encoded.bytes(), encoded.ends(), escapedEnds).bytes();
-        return new ExpiringItems(schedules, order.toArray(new ExpiringTarget[0]), encoded.ends(), encoded.bytes(), escapedEnds, escaped);
+    private static ExpiringItems encoded(Map<TargetRef, ExpiringTarget> schedules, List<ExpiringTarget> order, Encoded plain) {
+        int[] escapedEnds = new int[plain.ends().length];
+        byte[] escaped = JsonStringBytes.escapeItems(plain.bytes(), plain.ends(), escapedEnds).bytes();
+        return new ExpiringItems(schedules, order.toArray(new ExpiringTarget[0]), plain, new Encoded(escaped, escapedEnds));
     }
 
     /** Every item of the view, sorted and encoded. */
@@ -111,7 +106,7 @@ final class ExpiringItems {
             }
         }
         if (added.isEmpty() && keeping == order.length) {
-            return new ExpiringItems(now, order, ends, bytes, escapedEnds, escaped);
+            return new ExpiringItems(now, order, plain, escaped);
         }
         added.sort(ExpiringTarget.ORDER);
         ExpiringItems fresh = encoded(Map.of(), added, encoder.encode(revision.segment().key(), view, added));
@@ -122,15 +117,8 @@ final class ExpiringItems {
     private ExpiringItems merge(Map<TargetRef, ExpiringTarget> now, boolean[] kept, int keeping, ExpiringItems fresh) {
         int count = keeping + fresh.size();
         int commas = Math.max(0, count - 1) - Math.max(0, fresh.size() - 1);
-        long length = commas + fresh.bytes.length;
-        long escapedLength = commas + fresh.escaped.length;
-        for (int i = 0; i < order.length; i++) {
-            if (kept[i]) {
-                length += ends[i] - start(ends, i);
-                escapedLength += escapedEnds[i] - start(escapedEnds, i);
-            }
-        }
-        Builder next = new Builder(now, count, Math.toIntExact(length), Math.toIntExact(escapedLength));
+        Builder next = new Builder(now, count, commas + fresh.plain.bytes().length + keptLength(plain, kept),
+                commas + fresh.escaped.bytes().length + keptLength(escaped, kept));
         int i = 0;
         for (int j = 0; j < fresh.size(); j++) {
             // The place of a new schedule among the earlier ones: an earlier one it ties with
@@ -141,6 +129,15 @@ final class ExpiringItems {
         }
         addKept(next, kept, i, order.length);
         return next.done();
+    }
+
+    /** The bytes of the kept items among {@code items}, without the commas between them. */
+    private static int keptLength(Encoded items, boolean[] kept) {
+        long length = 0;
+        for (int i = 0; i < kept.length; i++) {
+            length += kept[i] ? items.ends()[i] - items.start(i) : 0;
+        }
+        return Math.toIntExact(length);
     }
 
     /** Adds the kept items from {@code from} up to {@code to}, each run of them in one copy; returns {@code to}. */
@@ -165,12 +162,12 @@ final class ExpiringItems {
 
     /** An estimate of the memory these items hold, for the bound of {@link KeptItems}. */
     long weight() {
-        return bytes.length + escaped.length + PER_ITEM * order.length;
+        return plain.bytes().length + escaped.bytes().length + PER_ITEM * order.length;
     }
 
     /** The items escaped for a JSON string ({@link JsonStringBytes}), joined by commas; not to be changed. */
     ByteBuffer escaped() {
-        return ByteBuffer.wrap(escaped);
+        return ByteBuffer.wrap(escaped.bytes());
     }
 
     /** The schedule of item {@code i}. */
@@ -180,38 +177,27 @@ final class ExpiringItems {
 
     /** Where item {@code i} ends in {@link #bytes} (exclusive): at the comma before the next one. */
     int end(int i) {
-        return ends[i];
+        return plain.ends()[i];
     }
 
     /** The items joined by commas, as they stand in the answer's array; shared, not to be changed. */
     byte[] bytes() {
-        return bytes;
-    }
-
-    /** Where item {@code i} starts, given where each ends: a comma after the one before. */
-    private static int start(int[] ends, int i) {
-        return i == 0 ? 0 : ends[i - 1] + 1;
+        return plain.bytes();
     }
 
     /** Items appended one after another, with their commas, as they are and escaped. */
     private static final class Builder {
         private final Map<TargetRef, ExpiringTarget> schedules;
         private final ExpiringTarget[] order;
-        private final int[] ends;
-        private final byte[] bytes;
-        private final int[] escapedEnds;
-        private final byte[] escaped;
+        private final Run plain;
+        private final Run escaped;
         private int count;
-        private int length;
-        private int escapedLength;
 
         Builder(Map<TargetRef, ExpiringTarget> schedules, int count, int length, int escapedLength) {
             this.schedules = schedules;
             this.order = new ExpiringTarget[count];
-            this.ends = new int[count];
-            this.bytes = new byte[length];
-            this.escapedEnds = new int[count];
-            this.escaped = new byte[escapedLength];
+            this.plain = new Run(count, length);
+            this.escaped = new Run(count, escapedLength);
         }
 
         /** Appends items {@code first} to {@code end} (exclusive) of {@code from}, with the commas between them. */
@@ -219,34 +205,51 @@ final class ExpiringItems {
             if (first == end) {
                 return;
             }
-            if (count > 0) {
-                bytes[length++] = ',';
-                escaped[escapedLength++] = ',';
-            }
-            length = run(from.bytes, from.ends, first, end, bytes, ends, length);
-            escapedLength = run(from.escaped, from.escapedEnds, first, end, escaped, escapedEnds, escapedLength);
+            plain.add(from.plain, first, end, count);
+            escaped.add(from.escaped, first, end, count);
             System.arraycopy(from.order, first, order, count, end - first);
             count += end - first;
         }
 
-        /** Copies the run of items into {@code to} at {@code at}, their ends into {@code toEnds}; returns where the run ends. */
-        private int run(byte[] from, int[] fromEnds, int first, int end, byte[] to, int[] toEnds, int at) {
-            int start = start(fromEnds, first);
-            int stop = fromEnds[end - 1];
-            System.arraycopy(from, start, to, at, stop - start);
-            int shift = at - start;
-            for (int k = first; k < end; k++) {
-                toEnds[count + k - first] = fromEnds[k] + shift;
+        ExpiringItems done() {
+            if (count != order.length) {
+                throw new IllegalStateException("merged " + count + " items, expected " + order.length);
             }
-            return at + stop - start;
+            return new ExpiringItems(schedules, order, plain.done(), escaped.done());
+        }
+    }
+
+    /** One form of the items being joined: their bytes and where each ends. */
+    private static final class Run {
+        private final byte[] bytes;
+        private final int[] ends;
+        private int length;
+
+        Run(int count, int length) {
+            this.bytes = new byte[length];
+            this.ends = new int[count];
         }
 
-        ExpiringItems done() {
-            if (count != order.length || length != bytes.length || escapedLength != escaped.length) {
-                throw new IllegalStateException("merged " + count + " items of " + length + " bytes (" + escapedLength
-                        + " escaped), expected " + order.length + " of " + bytes.length + " (" + escaped.length + ")");
+        /** Appends items {@code first} to {@code end} (exclusive) of {@code from} after the {@code count} there are. */
+        void add(Encoded from, int first, int end, int count) {
+            if (count > 0) {
+                bytes[length++] = ',';
             }
-            return new ExpiringItems(schedules, order, ends, bytes, escapedEnds, escaped);
+            int start = from.start(first);
+            int stop = from.ends()[end - 1];
+            System.arraycopy(from.bytes(), start, bytes, length, stop - start);
+            int shift = length - start;
+            for (int k = first; k < end; k++) {
+                ends[count + k - first] = from.ends()[k] + shift;
+            }
+            length += stop - start;
+        }
+
+        Encoded done() {
+            if (length != bytes.length) {
+                throw new IllegalStateException("merged " + length + " bytes of items, expected " + bytes.length);
+            }
+            return new Encoded(bytes, ends);
         }
     }
 }

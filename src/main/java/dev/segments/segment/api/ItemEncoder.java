@@ -21,5 +21,10 @@ interface ItemEncoder {
      * at {@code ends[i]} (exclusive) and the next one starts a byte (the comma) after.
      */
     record Encoded(byte[] bytes, int[] ends) {
+
+        /** Where item {@code i} starts: a comma after the one before. */
+        int start(int i) {
+            return i == 0 ? 0 : ends[i - 1] + 1;
+        }
     }
 }
