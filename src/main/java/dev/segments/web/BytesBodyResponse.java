@@ -63,7 +63,6 @@ final class BytesBodyResponse extends APIGatewayV2HTTPResponse {
         return escaped;
     }
 
-
     @Override
     public String getBody() {
         return body == null ? super.getBody() : body.toString(StandardCharsets.UTF_8);
