@@ -70,7 +70,7 @@ final class BytesBodyResponse extends APIGatewayV2HTTPResponse {
 
     @Override
     public void setBody(String body) {
-        body = null;
+        this.body = null;
         escaped = List.of();
         gzip = null;
         super.setBody(body);

@@ -129,9 +129,12 @@ class GzipResponsesTest {
         assertEquals("[]", asItIs.getBody());
 
         BytesBodyResponse replaced = answer(plain, () -> own);
-        replaced.setBody(new String(plain, StandardCharsets.UTF_8));
+        String anew = "[\"y\"]".repeat(400);
+        replaced.setBody(anew);
+        assertEquals(anew, replaced.getBody());
         APIGatewayV2HTTPResponse compressed = GzipResponses.compress(replaced);
-        assertArrayEquals(plain, gunzip(Base64.getDecoder().decode(compressed.getBody())), "compressed here, not the replaced body's gzip form");
+        assertArrayEquals(anew.getBytes(StandardCharsets.UTF_8), gunzip(Base64.getDecoder().decode(compressed.getBody())),
+                "compressed here, not the replaced body's gzip form");
     }
 
     private static BytesBodyResponse answer(byte[] body, Supplier<byte[]> gzip) {
