@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -53,10 +54,19 @@ final class ExpiringAnswer {
         ExpiringItems items = KEPT.items(revision, view);
         SegmentKey key = revision.segment().key();
         // In parts, not copied into one array: the response event takes the escaped form, gzip its own.
-        ByteBuf answer = Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(frame, 0, ITEMS.length), Unpooled.wrappedBuffer(items.bytes()),
-                Unpooled.wrappedBuffer(frame, ITEMS.length, frame.length - ITEMS.length));
-        return new JsonAnswer(answer, List.of(ESCAPED_ITEMS, items.escaped(),
-                escaped(frame, ITEMS.length, frame.length - ITEMS.length)), () -> KEPT.gzip(key, view, items).answer(frame, ITEMS.length));
+        List<ByteBuffer> plain = framed(ByteBuffer.wrap(frame, 0, ITEMS.length), items.bytes(),
+                ByteBuffer.wrap(frame, ITEMS.length, frame.length - ITEMS.length));
+        List<ByteBuffer> escaped = framed(ESCAPED_ITEMS.duplicate(), items.escaped(), escaped(frame, ITEMS.length, frame.length - ITEMS.length));
+        ByteBuf answer = Unpooled.wrappedBuffer(plain.toArray(new ByteBuffer[0]));
+        return new JsonAnswer(answer, escaped, () -> KEPT.gzip(key, view, items).answer(frame, ITEMS.length));
+    }
+
+    private static List<ByteBuffer> framed(ByteBuffer head, List<ByteBuffer> items, ByteBuffer tail) {
+        List<ByteBuffer> parts = new ArrayList<>(items.size() + 2);
+        parts.add(head);
+        parts.addAll(items);
+        parts.add(tail);
+        return parts;
     }
 
     private static ByteBuffer escaped(byte[] bytes, int offset, int length) {

@@ -1,40 +1,29 @@
 package dev.segments.segment.api;
 
-import dev.segments.segment.ExpiringTarget;
+import dev.segments.segment.api.ExpiringItems.Group;
 import dev.segments.segment.api.RawDeflate.Fragment;
-import java.util.Arrays;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The items of an expiring-targets answer deflated in groups, kept so that the gzip form of the
- * next answer of the same segment and view compresses only the groups whose items changed
- * ({@link #of}), and is assembled from them ({@link #answer}): a gzip member is a header, one
- * deflate stream and a trailer (the CRC-32 and length of the whole), and the stream may be made
- * of fragments deflated on their own ({@link RawDeflate}). Deflating a 15,000-schedule answer
- * (3.5 MB) whole takes tens of milliseconds of a core, several times that at the 29% of one the
- * function has at 512 MB: more than everything else a big GET or PATCH does
- * (GzipItemsBenchmark, PowerTuningBenchmark).
+ * The items of an expiring-targets answer deflated group by group ({@link ExpiringItems.Group}),
+ * kept so that the gzip form of the next answer of the same segment and view compresses only
+ * the groups made anew ({@link #of}), and is assembled from them ({@link #answer}): a gzip
+ * member is a header, one deflate stream and a trailer (the CRC-32 and length of the whole),
+ * and the stream may be made of fragments deflated on their own ({@link RawDeflate}). Deflating
+ * a 15,000-schedule answer (3.5 MB) whole takes tens of milliseconds of a core, several times
+ * that at the 29% of one the function has at 512 MB: more than everything else a big GET or
+ * PATCH does (GzipItemsBenchmark, PowerTuningBenchmark).
  *
- * <p>Groups end where the items decide, not at counts: after an item whose key hashes to a
- * value with its top {@link #GROUP_BITS} bits zero (or at {@link #MAX_GROUP} items), so that a
- * schedule added, moved or cancelled changes the group it leaves and the one it joins, and the
- * others are the same runs of items as before. A group of the same schedules (so the same
- * bytes: an item's bytes depend only on its schedule, the segment's key and the view, which an
- * entry of {@link KeptItems} shares) in the same place (first or not, as its leading comma
- * tells) is taken as it was. The answer is a little larger than one deflate stream of it: each
- * group starts with an empty window and ends with a sync flush (the benchmark reports by how much).
+ * <p>A group is never changed once made, and the versions that have the same run of items share
+ * it, so a group deflated before is known by its identity. The answer is a little larger than
+ * one deflate stream of it: each group starts with an empty window and ends with a sync flush,
+ * and so does each comma between groups (the benchmark reports by how much).
  */
 final class GzipItems {
 
-    /**
-     * Groups of about 2^7 = 128 items (30 KB of JSON) on average: the gzip answer is 5% larger
-     * than one deflate stream of it (2.6% with 256, 10% with 64), and a PATCH deflates a few
-     * groups (60 to 90 KB) again.
-     */
-    static final int GROUP_BITS = 7;
-    static final int MAX_GROUP = 512;
-    /** Memory a group takes beyond its deflated bytes and a reference per item: its arrays, record and map entry. */
+    /** Memory a group's fragment takes beyond its deflated bytes: its array, record and map entry. */
     static final long PER_GROUP = 160;
 
     /**
@@ -43,71 +32,52 @@ final class GzipItems {
      */
     private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3};
     private static final int TRAILER = 8;
+    private static final Fragment COMMA;
 
-    private record Group(ExpiringTarget[] schedules, boolean first, Fragment fragment) {
+    static {
+        try (RawDeflate deflate = new RawDeflate()) {
+            COMMA = deflate.flushed(new byte[] {','}, 0, 1);
+        }
     }
 
-    static final GzipItems NONE = new GzipItems(new Group[0], 0);
+    static final GzipItems NONE = new GzipItems(new Fragment[0], new IdentityHashMap<>(), 0);
 
-    private final Group[] groups;
-    /** The groups by their first schedule, to find one a later version still has. */
-    private final Map<ExpiringTarget, Group> byFirst;
+    /** The groups' fragments, in answer order. */
+    private final Fragment[] fragments;
+    private final Map<Group, Fragment> byGroup;
     private final int deflated;
     private final long weight;
 
-    private GzipItems(Group[] groups, int deflated) {
-        this.groups = groups;
+    private GzipItems(Fragment[] fragments, Map<Group, Fragment> byGroup, int deflated) {
+        this.fragments = fragments;
+        this.byGroup = byGroup;
         this.deflated = deflated;
-        this.byFirst = new HashMap<>(groups.length * 2);
         long weight = 0;
-        for (Group group : groups) {
-            byFirst.put(group.schedules()[0], group);
-            weight += PER_GROUP + group.fragment().deflated().length + 8L * group.schedules().length;
+        for (Fragment fragment : fragments) {
+            weight += PER_GROUP + fragment.deflated().length;
         }
         this.weight = weight;
     }
 
-    /** The groups of {@code items}, those of {@code previous} (the same segment and view, any version) taken where they recur. */
+    /** The groups of {@code items} deflated, those {@code previous} (the same segment and view, any version) has taken as they are. */
     static GzipItems of(ExpiringItems items, GzipItems previous) {
-        Group[] groups = new Group[Math.max(1, items.size() / (1 << GROUP_BITS) * 2)];
-        int count = 0;
+        List<Group> groups = items.groups();
+        Fragment[] fragments = new Fragment[groups.size()];
+        Map<Group, Fragment> byGroup = new IdentityHashMap<>(2 * groups.size());
         int deflated = 0;
         try (RawDeflate deflate = new RawDeflate()) {
-            for (int start = 0; start < items.size(); ) {
-                int end = groupEnd(items, start);
-                ExpiringTarget[] schedules = new ExpiringTarget[end - start];
-                for (int i = start; i < end; i++) {
-                    schedules[i - start] = items.schedule(i);
-                }
-                Group before = previous.byFirst.get(schedules[0]);
-                Fragment fragment;
-                if (before != null && before.first() == (start == 0) && Arrays.equals(before.schedules(), schedules)) {
-                    fragment = before.fragment();
-                } else {
-                    // The group's bytes with the comma before it, so that the groups tile the items.
-                    fragment = deflate.flushed(items.bytes(), start == 0 ? 0 : items.end(start - 1), items.end(end - 1));
+            for (int i = 0; i < fragments.length; i++) {
+                Group group = groups.get(i);
+                Fragment fragment = previous.byGroup.get(group);
+                if (fragment == null) {
+                    fragment = deflate.flushed(group.bytes(), 0, group.bytes().length);
                     deflated++;
                 }
-                if (count == groups.length) {
-                    groups = Arrays.copyOf(groups, count * 2);
-                }
-                groups[count++] = new Group(schedules, start == 0, fragment);
-                start = end;
+                fragments[i] = fragment;
+                byGroup.put(group, fragment);
             }
         }
-        return new GzipItems(Arrays.copyOf(groups, count), deflated);
-    }
-
-    /** Where the group starting at {@code start} ends (exclusive). */
-    private static int groupEnd(ExpiringItems items, int start) {
-        int limit = Math.min(items.size(), start + MAX_GROUP);
-        for (int i = start; i < limit; i++) {
-            // Fibonacci hashing: the top bits of the product mix every bit of the key's hash.
-            if ((items.schedule(i).target().key().hashCode() * 0x9E3779B9) >>> (32 - GROUP_BITS) == 0) {
-                return i + 1;
-            }
-        }
-        return limit;
+        return new GzipItems(fragments, byGroup, deflated);
     }
 
     /**
@@ -123,20 +93,22 @@ final class GzipItems {
             head = deflate.flushed(frame, 0, itemsAt);
             tail = deflate.finished(frame, itemsAt, frame.length);
         }
-        long size = HEADER.length + head.deflated().length + tail.deflated().length + TRAILER;
-        for (Group group : groups) {
-            size += group.fragment().deflated().length;
+        long size = HEADER.length + head.deflated().length + tail.deflated().length + TRAILER
+                + (long) Math.max(0, fragments.length - 1) * COMMA.deflated().length;
+        for (Fragment fragment : fragments) {
+            size += fragment.deflated().length;
         }
         byte[] gzip = new byte[Math.toIntExact(size)];
         System.arraycopy(HEADER, 0, gzip, 0, HEADER.length);
         int at = put(gzip, HEADER.length, head.deflated());
         int crc = head.crc();
         long length = head.length();
-        for (Group group : groups) {
-            Fragment fragment = group.fragment();
-            at = put(gzip, at, fragment.deflated());
-            crc = Crc32Combine.combineShifted(crc, fragment.crc(), fragment.shift());
-            length += fragment.length();
+        for (int i = 0; i < fragments.length; i++) {
+            for (Fragment fragment : i == 0 ? List.of(fragments[i]) : List.of(COMMA, fragments[i])) {
+                at = put(gzip, at, fragment.deflated());
+                crc = Crc32Combine.combineShifted(crc, fragment.crc(), fragment.shift());
+                length += fragment.length();
+            }
         }
         at = put(gzip, at, tail.deflated());
         crc = Crc32Combine.combineShifted(crc, tail.crc(), tail.shift());
@@ -152,7 +124,7 @@ final class GzipItems {
     }
 
     int groups() {
-        return groups.length;
+        return fragments.length;
     }
 
     /** An estimate of the memory these groups hold, for the bound of {@link KeptItems}. */

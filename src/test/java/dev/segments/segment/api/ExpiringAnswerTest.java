@@ -25,8 +25,10 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -107,6 +109,80 @@ class ExpiringAnswerTest {
         assertEquals(0, encoded.getAndSet(0), "nothing changed");
     }
 
+    /** Thousands of schedules (many groups), changed a few at a time, at the ends too; then one, then none. */
+    @Test
+    void manyGroupsAreTheWholeWrittenItemsAcrossSmallChanges() {
+        Random random = new Random(1953);
+        SegmentKey key = new SegmentKey("p", "e", "many");
+        Map<TargetRef, ExpiringTarget> schedules = users(3_000);
+        KeptItems kept = new KeptItems(KeptItems.DEFAULT_LIMIT, ItemEncoder.JSON);
+        Segment last = segment(key, Map.of());
+        for (int version = 0; version < 80; version++) {
+            Segment segment = segment(key, schedules);
+            Revision revision = version % 2 == 0 ? new Revision(last, segment, List.of(), touched(last, segment)) : unchanged(segment);
+            assertItems(segment, ExpiringView.USERS, kept.items(revision, ExpiringView.USERS));
+            last = segment;
+            changeAFew(schedules, random, version);
+        }
+        TargetRef only = new TargetRef(TargetType.INCLUDED, "user", "only");
+        for (Segment segment : List.of(segment(key, Map.of(only, new ExpiringTarget("id", 1, 1L, only))), segment(key, Map.of()))) {
+            assertItems(segment, ExpiringView.USERS, kept.items(unchanged(segment), ExpiringView.USERS));
+        }
+    }
+
+    /** One to three schedules of {@code schedules} cancelled, moved (first, last or among others) or added. */
+    static void changeAFew(Map<TargetRef, ExpiringTarget> schedules, Random random, int version) {
+        List<TargetRef> refs = List.copyOf(schedules.keySet());
+        for (int change = 1 + random.nextInt(3); change > 0 && !refs.isEmpty(); change--) {
+            TargetRef ref = refs.get(random.nextInt(refs.size()));
+            switch (random.nextInt(5)) {
+                case 0 -> schedules.remove(ref);
+                case 1 -> schedules.put(ref, schedules.get(ref).movedTo(DATES[0] - 1 - random.nextInt(3)));
+                case 2 -> schedules.put(ref, schedules.get(ref).movedTo(DATES[3] + 1 + random.nextInt(3)));
+                case 3 -> schedules.put(ref, schedules.get(ref).movedTo(DATES[random.nextInt(4)]));
+                default -> {
+                    TargetRef added = new TargetRef(TargetType.INCLUDED, "user", "added-" + version + "-" + change);
+                    schedules.put(added, new ExpiringTarget("id-" + added.key(), 1, DATES[random.nextInt(4)], added));
+                }
+            }
+        }
+    }
+
+    /**
+     * A change of one schedule among 15,000 makes anew only the groups it leaves and joins (a few
+     * tens of KB), and shares the others with the items before it: it copies no megabytes.
+     */
+    @Test
+    void aChangeMakesAnewOnlyTheGroupsItFallsIn() {
+        KeptItems kept = new KeptItems(KeptItems.DEFAULT_LIMIT, ItemEncoder.JSON);
+        SegmentKey key = new SegmentKey("p", "e", "groups");
+        Map<TargetRef, ExpiringTarget> schedules = users(15_000);
+        Segment segment = segment(key, schedules);
+        ExpiringItems items = kept.items(unchanged(segment), ExpiringView.USERS);
+        assertTrue(items.groups().size() > 50, items.groups().size() + " groups");
+        TargetRef moved = new TargetRef(TargetType.INCLUDED, "user", "user-7");
+        TargetRef added = new TargetRef(TargetType.INCLUDED, "user", "user-15000");
+        List<Runnable> changes = List.of(
+                () -> schedules.put(moved, schedules.get(moved).movedTo(DATES[2] + 1)),
+                () -> schedules.remove(new TargetRef(TargetType.INCLUDED, "user", "user-8")),
+                () -> schedules.put(added, new ExpiringTarget("id-new", 1, DATES[1], added)),
+                () -> schedules.put(moved, schedules.get(moved).movedTo(1L)),
+                () -> schedules.put(moved, schedules.get(moved).movedTo(Long.MAX_VALUE)));
+        for (Runnable change : changes) {
+            change.run();
+            Segment next = segment(key, schedules);
+            ExpiringItems after = kept.items(new Revision(segment, next, List.of(), touched(segment, next)), ExpiringView.USERS);
+            assertItems(next, ExpiringView.USERS, after);
+            Set<ExpiringItems.Group> before = Collections.newSetFromMap(new IdentityHashMap<>());
+            before.addAll(items.groups());
+            long made = after.groups().stream().filter(group -> !before.contains(group)).mapToLong(group -> group.bytes().length).sum();
+            long madeGroups = after.groups().stream().filter(group -> !before.contains(group)).count();
+            assertTrue(madeGroups <= 3 && made < 200_000, madeGroups + " groups made anew, " + made + " bytes");
+            segment = next;
+            items = after;
+        }
+    }
+
     /**
      * A PATCH's answer looks up only the targets its revision touched: a schedule changed behind
      * the revision's back (which a store never hands over) keeps its old item, and the same
@@ -177,17 +253,23 @@ class ExpiringAnswerTest {
     /** The answer is the one written whole, and its escaped parts are that answer escaped. */
     private static void assertAnswer(byte[] written, JsonAnswer answer, String what) {
         assertArrayEquals(written, ByteBufUtil.getBytes(answer.body()), what);
-        ByteArrayOutputStream escaped = new ByteArrayOutputStream();
-        for (ByteBuffer part : answer.escaped()) {
-            escaped.write(part.array(), part.arrayOffset() + part.position(), part.remaining());
-        }
         JsonStringBytes.Escaped whole = JsonStringBytes.escape(written, 0, written.length, null);
-        assertArrayEquals(Arrays.copyOf(whole.bytes(), whole.length()), escaped.toByteArray(), what + ", escaped");
+        assertArrayEquals(Arrays.copyOf(whole.bytes(), whole.length()), joined(answer.escaped()), what + ", escaped");
     }
 
     private static void assertItems(Segment segment, ExpiringView view, ExpiringItems items) {
         byte[] array = json(items(segment, view));
-        assertArrayEquals(Arrays.copyOfRange(array, 1, array.length - 1), items.bytes());
+        assertArrayEquals(Arrays.copyOfRange(array, 1, array.length - 1), joined(items.bytes()));
+        JsonStringBytes.Escaped escaped = JsonStringBytes.escape(array, 1, array.length - 2, null);
+        assertArrayEquals(Arrays.copyOf(escaped.bytes(), escaped.length()), joined(items.escaped()), "escaped");
+    }
+
+    static byte[] joined(List<ByteBuffer> parts) {
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        for (ByteBuffer part : parts) {
+            joined.write(part.array(), part.arrayOffset() + part.position(), part.remaining());
+        }
+        return joined.toByteArray();
     }
 
     /** The answer as a tree of the representation, written whole ({@code total} null for a GET). */

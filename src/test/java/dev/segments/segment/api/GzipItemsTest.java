@@ -67,20 +67,7 @@ class GzipItemsTest {
         for (int version = 0; version < 60; version++) {
             Segment segment = ExpiringAnswerTest.segment(key, schedules);
             assertGzipIsItems(kept, segment, "version " + version);
-            List<TargetRef> refs = List.copyOf(schedules.keySet());
-            for (int change = 1 + random.nextInt(3); change > 0 && !refs.isEmpty(); change--) {
-                TargetRef ref = refs.get(random.nextInt(refs.size()));
-                switch (random.nextInt(5)) {
-                    case 0 -> schedules.remove(ref);
-                    case 1 -> schedules.put(ref, schedules.get(ref).movedTo(ExpiringAnswerTest.DATES[0] - 1 - random.nextInt(3)));
-                    case 2 -> schedules.put(ref, schedules.get(ref).movedTo(ExpiringAnswerTest.DATES[3] + 1 + random.nextInt(3)));
-                    case 3 -> schedules.put(ref, schedules.get(ref).movedTo(ExpiringAnswerTest.DATES[random.nextInt(4)]));
-                    default -> {
-                        TargetRef added = new TargetRef(TargetType.INCLUDED, "user", "added-" + version + "-" + change);
-                        schedules.put(added, new ExpiringTarget("id-" + added.key(), 1, ExpiringAnswerTest.DATES[random.nextInt(4)], added));
-                    }
-                }
-            }
+            ExpiringAnswerTest.changeAFew(schedules, random, version);
         }
         TargetRef only = new TargetRef(TargetType.INCLUDED, "user", "only");
         assertGzipIsItems(kept, ExpiringAnswerTest.segment(key, Map.of(only, new ExpiringTarget("id", 1, 1L, only))), "one item");
@@ -142,10 +129,11 @@ class GzipItemsTest {
         ExpiringItems items = kept.items(revision, ExpiringView.USERS);
         GzipItems gzip = kept.gzip(segment.key(), ExpiringView.USERS, items);
         byte[] frame = "{\"items\":[],\"x\":1}".getBytes();
-        byte[] plain = new byte[frame.length + items.bytes().length];
+        byte[] bytes = ExpiringAnswerTest.joined(items.bytes());
+        byte[] plain = new byte[frame.length + bytes.length];
         System.arraycopy(frame, 0, plain, 0, 10);
-        System.arraycopy(items.bytes(), 0, plain, 10, items.bytes().length);
-        System.arraycopy(frame, 10, plain, 10 + items.bytes().length, frame.length - 10);
+        System.arraycopy(bytes, 0, plain, 10, bytes.length);
+        System.arraycopy(frame, 10, plain, 10 + bytes.length, frame.length - 10);
         assertArrayEquals(plain, gunzip(gzip.answer(frame, 10)), message);
         return gzip;
     }
