@@ -62,38 +62,46 @@ class ResponseEventJson implements ObjectMapperCustomizer {
                 super.serializeAsField(bean, generator, provider);
                 return;
             }
-            List<ByteBuffer> parts = response.escaped();
-            if (parts.isEmpty()) {
-                ByteBuffer bytes = response.bytes();
-                JsonStringBytes.Escaped escaped = JsonStringBytes.escape(bytes.array(), bytes.arrayOffset() + bytes.position(),
-                        bytes.remaining(), BUFFER.get());
-                if (escaped == null) {
-                    super.serializeAsField(bean, generator, provider);
-                    return;
-                }
-                BUFFER.set(escaped.bytes());
-                parts = List.of(ByteBuffer.wrap(escaped.bytes(), 0, escaped.length()));
+            JsonStringBytes.Escaped body = escapedBody(response);
+            if (body == null) {
+                super.serializeAsField(bean, generator, provider);
+                return;
             }
+            BUFFER.set(body.bytes());
             generator.writeFieldName(_name);
             generator.writeRawValue("\"");
             generator.flush();
-            // Straight to the stream, the first half of the body in one write: the runtime API
-            // connection buffers the event in a ByteArrayOutputStream, which grows to at least
-            // twice its size. After the first half, the growth the rest needs leaves room for all
-            // that follows. Had the body's last part come alone after a full buffer (a PATCH's
-            // frame end after its items), it would have doubled it again: 8 MB more, 4 MB copied.
+            // Straight to the stream, in two halves: the runtime API connection buffers the event
+            // in a ByteArrayOutputStream, which grows to at least twice its size at each step.
+            // The first half makes it that large once; the growth the second needs leaves room
+            // for all that follows. Written in many parts (an answer's groups of items), it would
+            // have doubled step by step to up to twice the event; written whole, it would have
+            // doubled again for the event's last bytes: 8 MB more for a 4 MB answer.
             OutputStream out = (OutputStream) generator.getOutputTarget();
-            long half = parts.stream().mapToLong(ByteBuffer::remaining).sum() / 2;
-            long written = 0;
-            for (ByteBuffer part : parts) {
-                int at = part.arrayOffset() + part.position();
-                int length = part.remaining();
-                int first = (int) Math.max(0, Math.min(length, half - written));
-                out.write(part.array(), at, first);
-                out.write(part.array(), at + first, length - first);
-                written += length;
-            }
+            int half = body.length() / 2;
+            out.write(body.bytes(), 0, half);
+            out.write(body.bytes(), half, body.length() - half);
             generator.writeRaw('"');
+        }
+
+        /**
+         * The body escaped, in this thread's buffer: its escaped parts joined, or its bytes
+         * escaped; null if they are not well-formed UTF-8.
+         */
+        private static JsonStringBytes.Escaped escapedBody(BytesBodyResponse response) {
+            List<ByteBuffer> parts = response.escaped();
+            if (parts.isEmpty()) {
+                ByteBuffer bytes = response.bytes();
+                return JsonStringBytes.escape(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining(), BUFFER.get());
+            }
+            int length = Math.toIntExact(parts.stream().mapToLong(ByteBuffer::remaining).sum());
+            byte[] buffer = BUFFER.get() != null && BUFFER.get().length >= length ? BUFFER.get() : new byte[length];
+            int at = 0;
+            for (ByteBuffer part : parts) {
+                System.arraycopy(part.array(), part.arrayOffset() + part.position(), buffer, at, part.remaining());
+                at += part.remaining();
+            }
+            return new JsonStringBytes.Escaped(buffer, length);
         }
 
         /** A UTF-8 byte generator with Jackson's default escapes, which {@link JsonStringBytes} reproduces. */
