@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ser.BeanPropertyWriter;
 import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
 import io.quarkus.jackson.ObjectMapperCustomizer;
 import jakarta.inject.Singleton;
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -51,6 +52,9 @@ class ResponseEventJson implements ObjectMapperCustomizer {
          * (perf). It holds on to as much as the largest answer (at most Lambda's 6 MB payload).
          */
         private static final ThreadLocal<byte[]> BUFFER = new ThreadLocal<>();
+        /** Room for the event's JSON after the body (the other properties, whatever their order), and before it. */
+        private static final int AFTER_BODY = 16 * 1024;
+        private static final int ROOM = 2 * AFTER_BODY;
 
         BodyWriter(BeanPropertyWriter body) {
             super(body);
@@ -71,17 +75,35 @@ class ResponseEventJson implements ObjectMapperCustomizer {
             generator.writeFieldName(_name);
             generator.writeRawValue("\"");
             generator.flush();
-            // Straight to the stream, in two halves: the runtime API connection buffers the event
-            // in a ByteArrayOutputStream, which grows to at least twice its size at each step.
-            // The first half makes it that large once; the growth the second needs leaves room
-            // for all that follows. Written in many parts (an answer's groups of items), it would
-            // have doubled step by step to up to twice the event; written whole, it would have
-            // doubled again for the event's last bytes: 8 MB more for a 4 MB answer.
+            // Straight to the stream, in one write, into room made for the whole event at once.
             OutputStream out = (OutputStream) generator.getOutputTarget();
-            int half = body.length() / 2;
-            out.write(body.bytes(), 0, half);
-            out.write(body.bytes(), half, body.length() - half);
+            if (out instanceof ByteArrayOutputStream buffered) {
+                makeRoom(buffered, body);
+            }
+            out.write(body.bytes(), 0, body.length());
             generator.writeRaw('"');
+        }
+
+        /**
+         * Grows the connection's buffer once, to hold what it has, the body and what may follow
+         * it. The runtime API connection buffers the event in a ByteArrayOutputStream, which grows
+         * to at least twice its size at each step: written in parts (an answer's groups of items),
+         * the event made it double step by step, to up to twice the event; in one piece, it
+         * doubled again for the event's last bytes, 8 MB more for a 4 MB answer; in two halves,
+         * it grew twice, 6 MB for 4. A native image pays for each fresh page in a page fault.
+         * Writing the whole size at once from the body's buffer, then taking it back (a reset
+         * keeps the array) and writing what was there again, grows it once. Without that much
+         * room in the body's buffer, it grows as it will.
+         */
+        private static void makeRoom(ByteArrayOutputStream out, JsonStringBytes.Escaped body) {
+            byte[] written = out.toByteArray();
+            int room = written.length + body.length() + AFTER_BODY;
+            if (room <= body.bytes().length) {
+                out.reset();
+                out.write(body.bytes(), 0, room);
+                out.reset();
+                out.write(written, 0, written.length);
+            }
         }
 
         /**
@@ -95,7 +117,8 @@ class ResponseEventJson implements ObjectMapperCustomizer {
                 return JsonStringBytes.escape(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining(), BUFFER.get());
             }
             int length = Math.toIntExact(parts.stream().mapToLong(ByteBuffer::remaining).sum());
-            byte[] buffer = BUFFER.get() != null && BUFFER.get().length >= length ? BUFFER.get() : new byte[length];
+            int room = length + ROOM;
+            byte[] buffer = BUFFER.get() != null && BUFFER.get().length >= room ? BUFFER.get() : new byte[room];
             int at = 0;
             for (ByteBuffer part : parts) {
                 System.arraycopy(part.array(), part.arrayOffset() + part.position(), buffer, at, part.remaining());
