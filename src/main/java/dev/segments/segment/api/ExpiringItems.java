@@ -23,9 +23,9 @@ import java.util.Map;
  * escaped form, whose fresh pages a native image pays for in page faults (perf).
  *
  * <p>Groups end where the items decide, not at counts: after an item whose key hashes to a value
- * with its top {@link #GROUP_BITS} bits zero (or at {@link #MAX_GROUP} items), so that groups
- * stay about the same size as schedules come and go. A group made anew is cut by the same rule,
- * and keeps the end it had.
+ * with its top {@link #GROUP_BITS} bits zero (or at {@link #MAX_GROUP} items), so that a change
+ * touches the group it falls in, and the groups stay as they would be cut from scratch, about
+ * the same size, as schedules come and go. Groups made anew are cut by the same rule.
  */
 final class ExpiringItems {
 
@@ -208,16 +208,24 @@ final class ExpiringItems {
             freshEnds[g] = j;
         }
         List<Group> next = new ArrayList<>(groups.length + 4);
+        Grouping grouping = null;
         int from = 0;
         for (int g = 0; g < groups.length; g++) {
-            if (dropped[g] == null && freshEnds[g] == from) {
+            if (grouping == null && dropped[g] == null && freshEnds[g] == from) {
                 next.add(groups[g]);
                 continue;
             }
-            Grouping grouping = new Grouping(next);
-            merge(grouping, groups[g], dropped[g] == null ? new boolean[groups[g].size()] : dropped[g], fresh, from, freshEnds[g]);
-            grouping.close();
+            // Made anew up to where the rule ends a group: when a change took a group's last
+            // item, the group runs on into the next one, as it would have been cut from scratch.
+            grouping = grouping == null ? new Grouping(next) : grouping;
+            merge(grouping, groups[g], dropped[g], fresh, from, freshEnds[g]);
             from = freshEnds[g];
+            if (grouping.isEmpty()) {
+                grouping = null;
+            }
+        }
+        if (grouping != null) {
+            grouping.close();
         }
         return next.toArray(NO_GROUPS);
     }
@@ -237,7 +245,10 @@ final class ExpiringItems {
         return low;
     }
 
-    /** The items of {@code group} not {@code dropped} and {@code fresh}'s from {@code first} to {@code end} (exclusive), in order. */
+    /**
+     * The items of {@code group} not {@code dropped} (null: none is) and {@code fresh}'s from
+     * {@code first} to {@code end} (exclusive), in order.
+     */
     private static void merge(Grouping grouping, Group group, boolean[] dropped, Group fresh, int first, int end) {
         int i = 0;
         for (int j = first; j < end; j++) {
@@ -252,6 +263,10 @@ final class ExpiringItems {
 
     /** Adds the items of {@code group} not {@code dropped} from {@code from} up to {@code to}, each run of them at once; returns {@code to}. */
     private static int addKept(Grouping grouping, Group group, boolean[] dropped, int from, int to) {
+        if (dropped == null) {
+            grouping.add(group, from, to);
+            return to;
+        }
         int i = from;
         while (i < to) {
             int run = i;
@@ -330,6 +345,11 @@ final class ExpiringItems {
             if (run < end) {
                 slices.add(new Slice(from, run, end));
             }
+        }
+
+        /** Whether no item was appended since the last group was made. */
+        boolean isEmpty() {
+            return count == 0;
         }
 
         /** Makes a group of the items appended since the last one, if any. */

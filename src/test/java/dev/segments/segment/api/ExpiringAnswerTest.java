@@ -109,7 +109,10 @@ class ExpiringAnswerTest {
         assertEquals(0, encoded.getAndSet(0), "nothing changed");
     }
 
-    /** Thousands of schedules (many groups), changed a few at a time, at the ends too; then one, then none. */
+    /**
+     * Thousands of schedules (many groups), changed a few at a time, at the ends too, then one,
+     * then none: the items are the whole written ones, in the groups a cold start would cut.
+     */
     @Test
     void manyGroupsAreTheWholeWrittenItemsAcrossSmallChanges() {
         Random random = new Random(1953);
@@ -120,7 +123,10 @@ class ExpiringAnswerTest {
         for (int version = 0; version < 80; version++) {
             Segment segment = segment(key, schedules);
             Revision revision = version % 2 == 0 ? new Revision(last, segment, List.of(), touched(last, segment)) : unchanged(segment);
-            assertItems(segment, ExpiringView.USERS, kept.items(revision, ExpiringView.USERS));
+            ExpiringItems items = kept.items(revision, ExpiringView.USERS);
+            assertItems(segment, ExpiringView.USERS, items);
+            assertEquals(sizes(ExpiringItems.of(segment, ExpiringView.USERS, ItemEncoder.JSON)), sizes(items),
+                    "groups as cut from scratch, version " + version);
             last = segment;
             changeAFew(schedules, random, version);
         }
@@ -128,6 +134,10 @@ class ExpiringAnswerTest {
         for (Segment segment : List.of(segment(key, Map.of(only, new ExpiringTarget("id", 1, 1L, only))), segment(key, Map.of()))) {
             assertItems(segment, ExpiringView.USERS, kept.items(unchanged(segment), ExpiringView.USERS));
         }
+    }
+
+    private static List<Integer> sizes(ExpiringItems items) {
+        return items.groups().stream().map(ExpiringItems.Group::size).toList();
     }
 
     /** One to three schedules of {@code schedules} cancelled, moved (first, last or among others) or added. */
