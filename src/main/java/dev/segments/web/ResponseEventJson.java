@@ -47,14 +47,14 @@ class ResponseEventJson implements ObjectMapperCustomizer {
     static final class BodyWriter extends BeanPropertyWriter {
 
         /**
-         * The last escaped body's buffer, used again: in a native image each new array of
-         * megabytes comes from fresh memory, and its page faults cost as much CPU as the escaping
-         * (perf). It holds on to as much as the largest answer (at most Lambda's 6 MB payload).
+         * This thread's buffer, for a body escaped here and for making room in the connection's
+         * buffer ({@link #makeRoom}), used again: in a native image each new array of megabytes
+         * comes from fresh memory, and its page faults cost as much CPU as the escaping (perf).
+         * It holds on to as much as the largest event (at most Lambda's 6 MB payload).
          */
         private static final ThreadLocal<byte[]> BUFFER = new ThreadLocal<>();
-        /** Room for the event's JSON after the body (the other properties, whatever their order), and before it. */
+        /** Room for the event's JSON after the body: the other properties, whatever their order. */
         private static final int AFTER_BODY = 16 * 1024;
-        private static final int ROOM = 2 * AFTER_BODY;
 
         BodyWriter(BeanPropertyWriter body) {
             super(body);
@@ -66,65 +66,66 @@ class ResponseEventJson implements ObjectMapperCustomizer {
                 super.serializeAsField(bean, generator, provider);
                 return;
             }
-            JsonStringBytes.Escaped body = escapedBody(response);
+            List<ByteBuffer> body = escapedBody(response);
             if (body == null) {
                 super.serializeAsField(bean, generator, provider);
                 return;
             }
-            BUFFER.set(body.bytes());
             generator.writeFieldName(_name);
             generator.writeRawValue("\"");
             generator.flush();
-            // Straight to the stream, in one write, into room made for the whole event at once.
+            // Straight to the stream, into room made for the whole event at once.
             OutputStream out = (OutputStream) generator.getOutputTarget();
             if (out instanceof ByteArrayOutputStream buffered) {
-                makeRoom(buffered, body);
+                makeRoom(buffered, body.stream().mapToLong(ByteBuffer::remaining).sum());
             }
-            out.write(body.bytes(), 0, body.length());
+            for (ByteBuffer part : body) {
+                out.write(part.array(), part.arrayOffset() + part.position(), part.remaining());
+            }
             generator.writeRaw('"');
         }
 
         /**
-         * Grows the connection's buffer once, to hold what it has, the body and what may follow
-         * it. The runtime API connection buffers the event in a ByteArrayOutputStream, which grows
-         * to at least twice its size at each step: written in parts (an answer's groups of items),
-         * the event made it double step by step, to up to twice the event; in one piece, it
-         * doubled again for the event's last bytes, 8 MB more for a 4 MB answer; in two halves,
-         * it grew twice, 6 MB for 4. A native image pays for each fresh page in a page fault.
-         * Writing the whole size at once from the body's buffer, then taking it back (a reset
-         * keeps the array) and writing what was there again, grows it once. Without that much
-         * room in the body's buffer, it grows as it will.
+         * Grows the connection's buffer once, to hold what it has, a body of {@code length} bytes
+         * and what may follow it. The runtime API connection buffers the event in a
+         * ByteArrayOutputStream, which grows to at least twice its size at each step: written in
+         * parts (an answer's groups of items), the event made it double step by step, to up to
+         * twice the event; in one piece, it doubled again for the event's last bytes, 8 MB more
+         * for a 4 MB answer; in two halves, it grew twice, 6 MB for 4. A native image pays for
+         * each fresh page in a page fault. Writing the whole size at once from this thread's
+         * buffer (whatever it holds), then taking it back (a reset keeps the array) and writing
+         * what was there again, grows it once.
          */
-        private static void makeRoom(ByteArrayOutputStream out, JsonStringBytes.Escaped body) {
+        private static void makeRoom(ByteArrayOutputStream out, long length) {
             byte[] written = out.toByteArray();
-            int room = written.length + body.length() + AFTER_BODY;
-            if (room <= body.bytes().length) {
-                out.reset();
-                out.write(body.bytes(), 0, room);
-                out.reset();
-                out.write(written, 0, written.length);
+            int room = Math.toIntExact(written.length + length + AFTER_BODY);
+            byte[] filler = BUFFER.get();
+            if (filler == null || filler.length < room) {
+                filler = new byte[room];
+                BUFFER.set(filler);
             }
+            out.reset();
+            out.write(filler, 0, room);
+            out.reset();
+            out.write(written, 0, written.length);
         }
 
         /**
-         * The body escaped, in this thread's buffer: its escaped parts joined, or its bytes
-         * escaped; null if they are not well-formed UTF-8.
+         * The body escaped, in parts: those it was given with, or its bytes escaped into this
+         * thread's buffer; null if they are not well-formed UTF-8.
          */
-        private static JsonStringBytes.Escaped escapedBody(BytesBodyResponse response) {
-            List<ByteBuffer> parts = response.escaped();
-            if (parts.isEmpty()) {
-                ByteBuffer bytes = response.bytes();
-                return JsonStringBytes.escape(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining(), BUFFER.get());
+        private static List<ByteBuffer> escapedBody(BytesBodyResponse response) {
+            if (!response.escaped().isEmpty()) {
+                return response.escaped();
             }
-            int length = Math.toIntExact(parts.stream().mapToLong(ByteBuffer::remaining).sum());
-            int room = length + ROOM;
-            byte[] buffer = BUFFER.get() != null && BUFFER.get().length >= room ? BUFFER.get() : new byte[room];
-            int at = 0;
-            for (ByteBuffer part : parts) {
-                System.arraycopy(part.array(), part.arrayOffset() + part.position(), buffer, at, part.remaining());
-                at += part.remaining();
+            ByteBuffer bytes = response.bytes();
+            JsonStringBytes.Escaped escaped = JsonStringBytes.escape(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining(),
+                    BUFFER.get());
+            if (escaped == null) {
+                return null;
             }
-            return new JsonStringBytes.Escaped(buffer, length);
+            BUFFER.set(escaped.bytes());
+            return List.of(ByteBuffer.wrap(escaped.bytes(), 0, escaped.length()));
         }
 
         /** A UTF-8 byte generator with Jackson's default escapes, which {@link JsonStringBytes} reproduces. */
