@@ -9,6 +9,7 @@ import dev.segments.web.JsonStringBytes;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -90,20 +91,16 @@ final class ExpiringItems {
     /** The schedules of the segment rendered, to tell which of a later version's are new. */
     private final Map<TargetRef, ExpiringTarget> schedules;
     private final Group[] groups;
-    private final int size;
     private final long weight;
 
     private ExpiringItems(Map<TargetRef, ExpiringTarget> schedules, Group[] groups) {
         this.schedules = schedules;
         this.groups = groups;
-        int size = 0;
         long weight = 0;
         for (Group group : groups) {
-            size += group.size();
-            weight += group.weight();
+            weight += group.weight() + PER_ITEM * group.size();
         }
-        this.size = size;
-        this.weight = weight + PER_ITEM * size;
+        this.weight = weight;
     }
 
     /** Every item of the view, sorted, encoded and grouped. */
@@ -281,10 +278,6 @@ final class ExpiringItems {
         return to;
     }
 
-    int size() {
-        return size;
-    }
-
     /** An estimate of the memory these items hold, for the bound of {@link KeptItems}. */
     long weight() {
         return weight;
@@ -292,7 +285,7 @@ final class ExpiringItems {
 
     /** The groups, in answer order. */
     List<Group> groups() {
-        return Arrays.asList(groups);
+        return Collections.unmodifiableList(Arrays.asList(groups));
     }
 
     /** The items joined by commas, as they stand in the answer's array, in parts (shared; not to be changed). */
