@@ -3,7 +3,6 @@ package dev.segments.segment.store;
 import static dev.segments.dynamo.Attributes.s;
 import static dev.segments.dynamo.Attributes.string;
 
-import dev.segments.dynamo.Attributes;
 import dev.segments.dynamo.Table;
 import dev.segments.segment.SegmentKey;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -95,18 +94,18 @@ public class AuditTrail {
         if (!AuditIndex.isHead(row)) {
             return AuditEntry.of(row);
         }
-        if (!segments.test(AuditEntry.segmentOf(string(row, Table.AUDIT_AT)))) {
+        String at = string(row, Table.AUDIT_AT);
+        SegmentKey segment = AuditEntry.segmentOf(at);
+        if (!segments.test(segment)) {
             return List.of();
         }
-        Map<String, AttributeValue> head = db.getItem(g -> g.tableName(table).consistentRead(true)
-                .key(Attributes.key(string(row, Table.PK), string(row, Table.SK)))).item();
+        Map<String, AttributeValue> head = HeadItem.read(db, table, segment);
         List<AuditEntry> found = new ArrayList<>();
-        boolean moved = head == null || head.isEmpty() || !string(row, Table.AUDIT_AT).equals(string(head, Table.AUDIT_AT));
-        if (head != null && !head.isEmpty()) {
+        if (head != null) {
             found.addAll(AuditEntry.of(head));
         }
-        if (moved) {
-            found.addAll(entries.copiedFrom(AuditEntry.segmentOf(string(row, Table.AUDIT_AT)), string(row, Table.AUDIT_AT)));
+        if (head == null || !at.equals(string(head, Table.AUDIT_AT))) {
+            found.addAll(entries.copiedFrom(segment, at));
         }
         return found;
     }
