@@ -1,0 +1,61 @@
+package dev.segments.segment.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.segments.segment.Actor;
+import dev.segments.segment.Edit;
+import dev.segments.segment.ExpiringTargetInstruction.Add;
+import dev.segments.segment.Revision;
+import dev.segments.segment.Segment;
+import dev.segments.segment.SegmentInstruction.AddTargets;
+import dev.segments.segment.SegmentKey;
+import dev.segments.segment.SegmentPatches;
+import dev.segments.segment.TargetRef;
+import dev.segments.segment.TargetType;
+import dev.segments.web.AppClock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Segments stored before chunks were cut near 16 KB hold chunks of up to 96 KB (plain JUnit: a
+ * plan writes nothing). Their next change lays them out again, so that every later change
+ * rewrites a small chunk.
+ */
+class ChunkLayoutTest {
+
+    static final long NOW = 1_800_000_000_000L;
+
+    @Test
+    void aSegmentStoredInLargerChunksIsLaidOutInSmallOnesAtItsNextChange() throws Exception {
+        AtomicInteger ids = new AtomicInteger();
+        Edit edit = new Edit(NOW, new Actor("t", "t"), null, () -> String.format("%024x", ids.incrementAndGet()));
+        List<String> users = IntStream.range(0, 15_000).mapToObj(i -> String.format("user-%05d@example.com", i)).toList();
+        Segment segment = SegmentPatches.segment(Segment.create(new SegmentKey("p", "e", "s"), "S", null, List.of(), NOW),
+                List.of(new AddTargets(TargetType.INCLUDED, "user", users)), edit).segment();
+        // As the earlier layout left it after growing: 8 chunks of about 65 KB.
+        List<String> storedIds = new ArrayList<>();
+        List<Bucket> stored = new ArrayList<>();
+        for (List<TargetRef> group : SegmentCodec.group(segment, 8)) {
+            String data = SegmentCodec.encode(group, segment.schedules());
+            stored.add(SegmentCodec.bucket(group, segment.schedules(), SegmentCodec.utf8Length(data)));
+            storedIds.add(UUID.randomUUID().toString());
+        }
+        assertTrue(stored.stream().allMatch(bucket -> bucket.bytes() > 48 * 1024 && bucket.bytes() <= 96 * 1024));
+
+        Revision revision = SegmentPatches.expiringTargets(segment,
+                List.of(new Add(new TargetRef(TargetType.INCLUDED, "user", users.get(7)), NOW + 1000)), edit).revision();
+        Chunks.Plan plan = new Chunks(null, "unused", new AppClock()).plan(revision.segment(), storedIds, stored, revision.touched());
+
+        assertTrue(plan.bucketCount() > 8, "laid out again, in " + plan.bucketCount() + " chunks");
+        assertEquals(plan.bucketCount(), plan.written().size(), "every chunk written anew");
+        assertTrue(plan.chunkIds().stream().noneMatch(storedIds::contains));
+        long largest = plan.buckets().stream().mapToLong(Bucket::bytes).max().orElseThrow();
+        assertTrue(largest <= 24 * 1024, "the largest chunk holds " + largest + " bytes");
+        assertEquals(users.size(), plan.buckets().stream().mapToInt(bucket -> bucket.targets().size()).sum());
+    }
+}
