@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * How a segment's targets and history are written into item attributes: compact JSON arrays,
@@ -111,15 +112,34 @@ final class SegmentCodec {
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartArray();
             for (TargetRef ref : bucket) {
-                json.writeStartArray();
-                json.writeString(ref.type() == TargetType.INCLUDED ? "i" : "e");
-                json.writeString(ref.contextKind());
-                json.writeString(ref.key());
-                ExpiringTarget schedule = schedules.get(ref);
-                if (schedule != null) {
-                    json.writeString(schedule.id());
-                    json.writeNumber(schedule.version());
-                    json.writeNumber(schedule.expirationDate());
+                writeTarget(json, ref);
+                writeSchedule(json, schedules.get(ref));
+                json.writeEndArray();
+            }
+            json.writeEndArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /**
+     * A head's patch ({@link Patch}), sorted as a bucket is: each target as a bucket writes it,
+     * or with a null after its key where it is absent.
+     */
+    static String encodePatch(Map<TargetRef, Patch.Entry> entries) {
+        List<TargetRef> refs = new ArrayList<>(entries.keySet());
+        refs.sort(TargetRef.ORDER);
+        StringWriter out = new StringWriter();
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartArray();
+            for (TargetRef ref : refs) {
+                Patch.Entry entry = entries.get(ref);
+                writeTarget(json, ref);
+                if (entry.present()) {
+                    writeSchedule(json, entry.schedule());
+                } else {
+                    json.writeNull();
                 }
                 json.writeEndArray();
             }
@@ -128,6 +148,22 @@ final class SegmentCodec {
             throw new UncheckedIOException(e);
         }
         return out.toString();
+    }
+
+    /** Opens a target's array with its type, kind and key. */
+    private static void writeTarget(JsonGenerator json, TargetRef ref) throws IOException {
+        json.writeStartArray();
+        json.writeString(ref.type() == TargetType.INCLUDED ? "i" : "e");
+        json.writeString(ref.contextKind());
+        json.writeString(ref.key());
+    }
+
+    private static void writeSchedule(JsonGenerator json, ExpiringTarget schedule) throws IOException {
+        if (schedule != null) {
+            json.writeString(schedule.id());
+            json.writeNumber(schedule.version());
+            json.writeNumber(schedule.expirationDate());
+        }
     }
 
     /** A bucket's decoded form, made from what was encoded ({@code bytes} long in UTF-8). */
@@ -145,27 +181,51 @@ final class SegmentCodec {
     static Bucket decode(String encoded) {
         List<TargetRef> targets = new ArrayList<>();
         Map<TargetRef, ExpiringTarget> schedules = new HashMap<>();
+        decodeEntries(encoded, (ref, entry) -> {
+            if (!entry.present()) {
+                throw new IllegalStateException("Corrupt segment data: a bucket marks " + ref + " absent");
+            }
+            targets.add(ref);
+            if (entry.schedule() != null) {
+                schedules.put(ref, entry.schedule());
+            }
+        });
+        return new Bucket(Set.copyOf(targets), schedules, utf8Length(encoded));
+    }
+
+    static Map<TargetRef, Patch.Entry> decodePatch(String encoded) {
+        Map<TargetRef, Patch.Entry> entries = new HashMap<>();
+        decodeEntries(encoded, entries::put);
+        return entries;
+    }
+
+    /** Each target of a bucket or patch, in order, with its state. */
+    private static void decodeEntries(String encoded, BiConsumer<TargetRef, Patch.Entry> each) {
         try (JsonParser json = JSON.createParser(encoded)) {
             expect(json.nextToken(), JsonToken.START_ARRAY);
             while (json.nextToken() == JsonToken.START_ARRAY) {
                 TargetType type = "i".equals(nextString(json)) ? TargetType.INCLUDED : TargetType.EXCLUDED;
                 String kind = nextString(json);
                 TargetRef ref = new TargetRef(type, TargetRef.USER.equals(kind) ? TargetRef.USER : kind, nextString(json));
-                targets.add(ref);
-                if (json.nextToken() != JsonToken.END_ARRAY) {
+                JsonToken next = json.nextToken();
+                if (next == JsonToken.END_ARRAY) {
+                    each.accept(ref, Patch.Entry.PRESENT);
+                } else if (next == JsonToken.VALUE_NULL) {
+                    each.accept(ref, Patch.Entry.ABSENT);
+                    expect(json.nextToken(), JsonToken.END_ARRAY);
+                } else {
                     String id = json.getText();
                     json.nextToken();
                     int version = json.getIntValue();
                     json.nextToken();
                     long date = json.getLongValue();
-                    schedules.put(ref, new ExpiringTarget(id, version, date, ref));
+                    each.accept(ref, new Patch.Entry(true, new ExpiringTarget(id, version, date, ref)));
                     expect(json.nextToken(), JsonToken.END_ARRAY);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Bucket(Set.copyOf(targets), schedules, utf8Length(encoded));
     }
 
     /** How many bytes {@code text} takes in UTF-8 (as {@code getBytes(UTF_8)} makes them), counted without encoding it. */

@@ -14,13 +14,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
  * The target buckets as stored (plain JUnit): stored chunks were laid out by the bucket
  * function and sized in UTF-8 as it was first written, so both must keep their results exactly;
  * a decoded bucket compares with a group of targets without encoding it; decoded chunks are
- * cached within a memory bound.
+ * cached within a memory bound; a head's patch over a chunk keeps every target's state.
  */
 class TargetCodecTest {
 
@@ -92,5 +93,26 @@ class TargetCodecTest {
         assertNotNull(cache.get("c1"));
         assertNotNull(cache.get("c3"));
         assertNotNull(cache.get("c4"));
+    }
+
+    @Test
+    void aPatchKeepsEachTargetsStateAndChangesItsChunkToTheSegmentsBucket() {
+        TargetRef kept = new TargetRef(TargetType.INCLUDED, "user", "kept");
+        TargetRef gone = new TargetRef(TargetType.INCLUDED, "user", "gone \"quoted\" \u00e9");
+        TargetRef moved = new TargetRef(TargetType.EXCLUDED, "org", "moved");
+        TargetRef added = new TargetRef(TargetType.INCLUDED, "k\u00e9", "added");
+        ExpiringTarget before = new ExpiringTarget("id-m", 1, 1_800_000_000_000L, moved);
+        ExpiringTarget after = before.movedTo(1_800_000_100_000L);
+        Bucket chunk = SegmentCodec.decode(SegmentCodec.encode(new ArrayList<>(List.of(kept, gone, moved)), Map.of(moved, before)));
+        Bucket now = SegmentCodec.decode(SegmentCodec.encode(new ArrayList<>(List.of(kept, moved, added)), Map.of(moved, after)));
+
+        Patch patch = Patch.NONE.over(0, 1, chunk, now);
+        assertEquals(Set.of(gone, moved, added), patch.targets(), "only what differs from the chunk");
+        Patch read = Patch.decode(patch.encoded());
+        assertEquals(patch, read);
+        assertEquals(patch.encoded(), read.encoded(), "encoded the same every time");
+        assertEquals(List.of(now), read.apply(List.of(chunk)));
+        assertTrue(read.without(0, 1).isEmpty());
+        assertTrue(Patch.NONE.over(0, 1, chunk, chunk).isEmpty());
     }
 }

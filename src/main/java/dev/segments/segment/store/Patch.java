@@ -1,0 +1,134 @@
+package dev.segments.segment.store;
+
+import dev.segments.segment.ExpiringTarget;
+import dev.segments.segment.TargetRef;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a chunked segment's head says of its targets beyond its chunks: each target whose state
+ * differs from the chunk of its bucket, with its state now (absent, present, or present with a
+ * schedule). A commit carries its changes to a big segment here, in the one write of the head,
+ * instead of writing a changed chunk before it; the chunk that would hold them is written at
+ * the same time, and a later commit names it in place of the patch's entries once it is known
+ * to be stored ({@link Chunks}). Bounded by {@link Layout#patchLimit()}.
+ */
+final class Patch {
+
+    /** A target's state: absent, or present and maybe scheduled. */
+    record Entry(boolean present, ExpiringTarget schedule) {
+        static final Entry ABSENT = new Entry(false, null);
+        static final Entry PRESENT = new Entry(true, null);
+    }
+
+    static final Patch NONE = new Patch(Map.of());
+
+    private final Map<TargetRef, Entry> entries;
+    private final String encoded;
+
+    private Patch(Map<TargetRef, Entry> entries) {
+        this.entries = Map.copyOf(entries);
+        this.encoded = entries.isEmpty() ? null : SegmentCodec.encodePatch(entries);
+    }
+
+    /** The patch a head holds; none for a head without one. */
+    static Patch decode(String encoded) {
+        return encoded == null ? NONE : new Patch(SegmentCodec.decodePatch(encoded));
+    }
+
+    /** As the head holds it; null when empty, and the head holds none. */
+    String encoded() {
+        return encoded;
+    }
+
+    long bytes() {
+        return encoded == null ? 0 : SegmentCodec.utf8Length(encoded);
+    }
+
+    boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    Set<TargetRef> targets() {
+        return entries.keySet();
+    }
+
+    /** Whether this patch has entries in bucket {@code bucket}. */
+    boolean covers(int bucket, int bucketCount) {
+        return entries.keySet().stream().anyMatch(ref -> SegmentCodec.bucketOf(ref, bucketCount) == bucket);
+    }
+
+    /** This patch without the entries of bucket {@code bucket}: its chunk holds them now. */
+    Patch without(int bucket, int bucketCount) {
+        Map<TargetRef, Entry> kept = new HashMap<>(entries);
+        kept.keySet().removeIf(ref -> SegmentCodec.bucketOf(ref, bucketCount) == bucket);
+        return kept.size() == entries.size() ? this : new Patch(kept);
+    }
+
+    /** This patch with the entries of bucket {@code bucket} replaced by how {@code now} differs from its chunk, {@code chunk}. */
+    Patch over(int bucket, int bucketCount, Bucket chunk, Bucket now) {
+        Map<TargetRef, Entry> changed = new HashMap<>(entries);
+        changed.keySet().removeIf(ref -> SegmentCodec.bucketOf(ref, bucketCount) == bucket);
+        for (TargetRef ref : now.targets()) {
+            ExpiringTarget schedule = now.schedules().get(ref);
+            if (!chunk.targets().contains(ref) || !Objects.equals(schedule, chunk.schedules().get(ref))) {
+                changed.put(ref, schedule == null ? Entry.PRESENT : new Entry(true, schedule));
+            }
+        }
+        for (TargetRef ref : chunk.targets()) {
+            if (!now.targets().contains(ref)) {
+                changed.put(ref, Entry.ABSENT);
+            }
+        }
+        return new Patch(changed);
+    }
+
+    /** The buckets the segment holds: its chunks' {@code chunks}, one per bucket, as this patch changes them. */
+    List<Bucket> apply(List<Bucket> chunks) {
+        if (entries.isEmpty()) {
+            return chunks;
+        }
+        int bucketCount = chunks.size();
+        Map<Integer, Map<TargetRef, Entry>> byBucket = new LinkedHashMap<>();
+        entries.forEach((ref, entry) -> byBucket.computeIfAbsent(SegmentCodec.bucketOf(ref, bucketCount), b -> new HashMap<>())
+                .put(ref, entry));
+        List<Bucket> buckets = new ArrayList<>(chunks);
+        byBucket.forEach((bucket, changes) -> {
+            Bucket chunk = chunks.get(bucket);
+            List<TargetRef> group = new ArrayList<>(chunk.targets().size() + changes.size());
+            Map<TargetRef, ExpiringTarget> schedules = new HashMap<>(chunk.schedules());
+            for (TargetRef ref : chunk.targets()) {
+                if (!changes.containsKey(ref)) {
+                    group.add(ref);
+                }
+            }
+            changes.forEach((ref, entry) -> {
+                schedules.remove(ref);
+                if (entry.present()) {
+                    group.add(ref);
+                    if (entry.schedule() != null) {
+                        schedules.put(ref, entry.schedule());
+                    }
+                }
+            });
+            String encoded = SegmentCodec.encode(group, schedules);
+            buckets.set(bucket, SegmentCodec.bucket(group, schedules, SegmentCodec.utf8Length(encoded)));
+        });
+        return buckets;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Patch patch && entries.equals(patch.entries);
+    }
+
+    @Override
+    public int hashCode() {
+        return entries.hashCode();
+    }
+}
