@@ -16,9 +16,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -31,19 +34,29 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 /**
  * The chunk layout: a segment whose targets encode to more than fits in its head keeps them
  * in chunk items, {@code pk = CHUNK#<project>#<environment>#<segment>}, {@code sk = <uuid>}, 2^n
- * of them by hash (see {@link Layout}). A chunk's data never changes; a commit writes new
- * chunks only for the buckets whose content changed, before its head, so they are invisible
- * until the head's conditional write succeeds.
+ * of them by hash (see {@link Layout}). A chunk's data never changes, and a head names only
+ * chunks known to be stored: those a commit wrote before its head, which are invisible until
+ * the head's conditional write succeeds.
+ *
+ * <p>A commit that changes a few targets of a chunked segment writes no chunk before its head:
+ * the head carries the changed targets in its patch ({@link Patch}) and lists, as pending, the
+ * chunk of each patched bucket, which is written at the same time as the head. The head alone
+ * holds the segment either way. The instance that saw a pending chunk stored names it in its
+ * next commit in place of the patch's entries for its bucket; a pending chunk nobody names is
+ * left behind like any other. Once the patch would pass its limit, the commit writes a chunk
+ * for every bucket that differs from its chunk first, and empties the patch.
  *
  * <p>A chunk no head refers to any more gets a {@code ttl} ({@link #retire}), after a grace
  * period for readers still holding the old head, and DynamoDB deletes it. The sweeper finds
  * them: every chunk is in the due index from {@link #CHECK_AFTER} after it was written (and
  * every {@link #CHECK_AGAIN} after that while a head refers to it), and is retired when no head
- * refers to it ({@link #check}). That covers the chunks an applied head superseded, so a commit
- * writes only its changed chunks and its head, and what a crash leaves behind (chunks written,
- * head not). A commit known not to have been applied retires the chunks it wrote at once. A
- * commit resolves its outcome within its deadline, far shorter than {@link #CHECK_AFTER}, so a
- * chunk of a commit still in flight is never taken for one left behind.
+ * refers to it ({@link #check}), by name or as pending. That covers the chunks an applied head
+ * superseded, so a commit writes only its changed chunks and its head, and what a crash leaves
+ * behind (chunks written, head not). A head drops a pending chunk for good, since a commit names
+ * only those of the head it is conditioned on, so one the check retires is never named later. A
+ * commit known not to have been applied retires the chunks it wrote at once. A commit resolves
+ * its outcome within its deadline, far shorter than {@link #CHECK_AFTER}, so a chunk of a commit
+ * still in flight is never taken for one left behind.
  */
 final class Chunks {
 
@@ -61,6 +74,8 @@ final class Chunks {
      */
     static final Duration CHECK_AGAIN = Duration.ofDays(1);
 
+    private static final int SEEN_STORED = 4096;
+
     private static final Logger LOG = Logger.getLogger(Chunks.class);
 
     private final DynamoDbClient db;
@@ -68,6 +83,13 @@ final class Chunks {
     private final AppClock clock;
     private final Layout layout = Layout.DEFAULT;
     private final ChunkCache cache = new ChunkCache(ChunkCache.DEFAULT_LIMIT);
+    /** Ids of chunks this instance wrote and saw stored, the most recent; a patched bucket's chunk may be named once here. */
+    private final Map<String, Boolean> seenStored = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > SEEN_STORED;
+        }
+    };
 
     Chunks(DynamoDbClient db, String table, AppClock clock) {
         this.db = db;
@@ -76,32 +98,55 @@ final class Chunks {
     }
 
     /**
-     * How a segment's targets are laid out for one commit: the bucket count, the targets
-     * encoded inline (null when in chunks), the chunk ids the head will name (none when
-     * inline), the chunk items to write first and their ids, and the buckets decoded (one per
-     * chunk id, or the inline one).
+     * How a segment's targets are stored: the chunks its head names (none when inline) and
+     * their buckets decoded, the head's patch over them, the chunks written for its patched
+     * buckets (by bucket) that a later commit may name once they are known to be stored, and
+     * the buckets the segment holds: the chunks' as patched, or the inline one.
      */
-    record Plan(int bucketCount, String inline, List<String> chunkIds, List<WriteRequest> writes, List<String> written,
-            List<Bucket> buckets) {
+    record Placed(List<String> chunkIds, List<Bucket> chunks, Patch patch, Map<Integer, String> pending, List<Bucket> buckets) {
+
+        static Placed inline(Bucket bucket) {
+            return new Placed(List.of(), List.of(), Patch.NONE, Map.of(), List.of(bucket));
+        }
+
+        /** As a head holds them, its chunks decoded. */
+        static Placed of(List<String> chunkIds, List<Bucket> chunks, Patch patch, Map<Integer, String> pending) {
+            return new Placed(chunkIds, chunks, patch, pending, patch.apply(chunks));
+        }
+
+        int bucketCount() {
+            return buckets.size();
+        }
+    }
+
+    /**
+     * How a segment's targets are laid out for one commit: how they will be stored, the targets
+     * encoded inline (null when in chunks), the chunk items to write before the head, those to
+     * write along with it (the patched buckets' chunks, which the head does not need), and the
+     * ids of all of them.
+     */
+    record Plan(Placed placed, String inline, List<WriteRequest> before, List<WriteRequest> alongside, List<String> written) {
     }
 
     /** A new segment: its targets inline in its head. */
     static Plan inline(Segment segment) {
         Encoded encoded = encode(segment, 1, List.of(), null);
-        return new Plan(1, encoded.data().get(0), List.of(), List.of(), List.of(), encoded.buckets());
+        return new Plan(Placed.inline(encoded.buckets().get(0)), encoded.data().get(0), List.of(), List.of(), List.of());
     }
 
     /**
-     * The layout of {@code segment}, starting from the stored one ({@code storedIds}, and
-     * {@code stored}, its buckets decoded): the same bucket count while it fits, unchanged
-     * buckets keeping their chunks without being encoded again. With {@code touched}, the
-     * targets that may differ between the stored segment and this one (null if that is not
-     * known), only the buckets they fall in are compared; the others cannot have changed.
+     * The layout of {@code segment}, starting from the stored one: the same bucket count while
+     * it fits, unchanged buckets keeping their chunks without being encoded again. With
+     * {@code touched}, the targets that may differ between the stored segment and this one
+     * (null if that is not known), only the buckets they fall in are compared; the others
+     * cannot have changed. A chunked segment's changes go into the head's patch while it stays
+     * within its limit, so that the changed chunks need not be stored before the head is
+     * written: the commit sends them together.
      */
-    Plan plan(Segment segment, List<String> storedIds, List<Bucket> stored, Set<TargetRef> touched) {
-        int bucketCount = storedIds.isEmpty() ? 1 : storedIds.size();
-        Encoded encoded = storedIds.isEmpty() ? encode(segment, bucketCount, List.of(), null)
-                : encode(segment, bucketCount, stored, touched);
+    Plan plan(Segment segment, Placed stored, Set<TargetRef> touched) {
+        int bucketCount = stored.bucketCount();
+        Encoded encoded = stored.chunkIds().isEmpty() ? encode(segment, bucketCount, List.of(), null)
+                : encode(segment, bucketCount, stored.buckets(), touched);
         if (!layout.fits(bucketCount, encoded.total(), encoded.largest())) {
             bucketCount = layout.bucketsFor(encoded.total());
             encoded = encode(segment, bucketCount, List.of(), null);
@@ -109,11 +154,22 @@ final class Chunks {
                 bucketCount *= 2;
                 encoded = encode(segment, bucketCount, List.of(), null);
             }
+        } else if (bucketCount > 1) {
+            Plan patched = patched(segment.key(), stored, encoded);
+            if (patched.placed().patch().bytes() <= layout.patchLimit()) {
+                return patched;
+            }
+            // More than a head carries: every bucket that differs from its chunk gets a chunk of its own, written first.
+            Set<TargetRef> differing = null;
+            if (touched != null) {
+                differing = new HashSet<>(touched);
+                differing.addAll(stored.patch().targets());
+            }
+            encoded = encode(segment, bucketCount, stored.chunks(), differing);
         }
         if (bucketCount == 1) {
-            return new Plan(1, encoded.data().get(0), List.of(), List.of(), List.of(), encoded.buckets());
+            return new Plan(Placed.inline(encoded.buckets().get(0)), encoded.data().get(0), List.of(), List.of(), List.of());
         }
-        SegmentKey key = segment.key();
         List<WriteRequest> writes = new ArrayList<>();
         List<String> chunkIds = new ArrayList<>();
         List<String> written = new ArrayList<>();
@@ -121,20 +177,82 @@ final class Chunks {
         for (int i = 0; i < bucketCount; i++) {
             String data = encoded.data().get(i);
             if (data == null) {
-                chunkIds.add(storedIds.get(i));
+                chunkIds.add(stored.chunkIds().get(i));
                 continue;
             }
-            String id = UUID.randomUUID().toString();
-            Map<String, AttributeValue> chunk = key(pk(key), id);
-            chunk.put("data", s(data));
-            DueIndex.place(chunk, key, now + CHECK_AFTER.toMillis());
-            writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(chunk).build()).build());
+            String id = chunk(segment.key(), data, encoded.buckets().get(i), now, writes);
             chunkIds.add(id);
             written.add(id);
-            // Only a head that this commit writes can refer to the new id, so caching it now is safe.
-            cache.put(id, encoded.buckets().get(i));
         }
-        return new Plan(bucketCount, null, chunkIds, writes, written, encoded.buckets());
+        return new Plan(new Placed(chunkIds, encoded.buckets(), Patch.NONE, Map.of(), encoded.buckets()), null, writes, List.of(),
+                written);
+    }
+
+    /**
+     * The commit that carries the changed buckets ({@code encoded}) in the head's patch, and
+     * writes their chunks along with the head. A pending chunk this instance saw stored takes
+     * the place of its bucket's entries in the patch; the others stay pending while their
+     * bucket does not change.
+     */
+    private Plan patched(SegmentKey key, Placed stored, Encoded encoded) {
+        int bucketCount = stored.bucketCount();
+        List<String> chunkIds = new ArrayList<>(stored.chunkIds());
+        List<Bucket> chunks = new ArrayList<>(stored.chunks());
+        Patch patch = stored.patch();
+        Map<Integer, String> pending = new TreeMap<>();
+        for (Map.Entry<Integer, String> candidate : stored.pending().entrySet()) {
+            int bucket = candidate.getKey();
+            Bucket chunk = stored(candidate.getValue());
+            if (chunk != null) {
+                chunkIds.set(bucket, candidate.getValue());
+                chunks.set(bucket, chunk);
+                patch = patch.without(bucket, bucketCount);
+            } else if (encoded.data().get(bucket) == null) {
+                pending.put(bucket, candidate.getValue());
+            }
+        }
+        List<WriteRequest> alongside = new ArrayList<>();
+        List<String> written = new ArrayList<>();
+        long now = clock.millis();
+        for (int i = 0; i < bucketCount; i++) {
+            String data = encoded.data().get(i);
+            if (data == null) {
+                continue;
+            }
+            patch = patch.over(i, bucketCount, chunks.get(i), encoded.buckets().get(i));
+            if (patch.covers(i, bucketCount)) {
+                String id = chunk(key, data, encoded.buckets().get(i), now, alongside);
+                pending.put(i, id);
+                written.add(id);
+            }
+        }
+        return new Plan(new Placed(chunkIds, chunks, patch, pending, encoded.buckets()), null, List.of(), alongside, written);
+    }
+
+    /** A new chunk holding {@code data} ({@code bucket} decoded), added to {@code writes}; its id. */
+    private String chunk(SegmentKey key, String data, Bucket bucket, long now, List<WriteRequest> writes) {
+        String id = UUID.randomUUID().toString();
+        Map<String, AttributeValue> chunk = key(pk(key), id);
+        chunk.put("data", s(data));
+        DueIndex.place(chunk, key, now + CHECK_AFTER.toMillis());
+        writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(chunk).build()).build());
+        // Only a head that this commit writes can refer to the new id, so caching it now is safe.
+        cache.put(id, bucket);
+        return id;
+    }
+
+    /** Records that the chunks {@code ids} are stored: a later commit of this instance may name them. */
+    void stored(Collection<String> ids) {
+        synchronized (seenStored) {
+            ids.forEach(id -> seenStored.put(id, Boolean.TRUE));
+        }
+    }
+
+    /** The chunk {@code id}, decoded, if this instance saw it stored and still holds it; else null. */
+    private Bucket stored(String id) {
+        synchronized (seenStored) {
+            return seenStored.containsKey(id) ? cache.get(id) : null;
+        }
     }
 
     /**

@@ -14,11 +14,13 @@ import dev.segments.segment.SegmentKey;
 import dev.segments.segment.TargetRef;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -26,13 +28,17 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * A segment's head item: {@code pk = SEGMENTS#<project>#<environment>}, {@code sk = <segment>}.
  * Details, {@code version}, {@code incarnation} (new for every create, so a re-created segment
  * never sees its predecessor's items), the bucket count, either the targets inline
- * ({@code data}) or the ids of the chunks that hold them ({@code chunks}), the changes of its
+ * ({@code data}) or the ids of the chunks that hold them ({@code chunks}) with the targets
+ * that differ from them ({@code patch}) and the chunks pending for those ({@code pending},
+ * {@code <bucket>:<id>}, see {@link Chunks}), the changes of its
  * recent commits not yet copied out ({@code held}, see {@link AuditEntries#held}; the audit
  * index holds the head at the oldest of them), and the due-index attributes while a
  * removal is scheduled. A deleted segment's head is a tombstone ({@code deleted}) holding the
  * deletion's entry.
  */
 final class HeadItem {
+
+    private static final String PENDING_SEPARATOR = ":";
 
     private HeadItem() {
     }
@@ -67,11 +73,20 @@ final class HeadItem {
         head.put("creationDate", n(segment.creationDate()));
         head.put("lastModifiedDate", n(segment.lastModifiedDate()));
         head.put("version", n(segment.version()));
-        head.put("buckets", n(chunks.bucketCount()));
-        if (chunks.chunkIds().isEmpty()) {
+        Chunks.Placed placed = chunks.placed();
+        head.put("buckets", n(placed.bucketCount()));
+        if (placed.chunkIds().isEmpty()) {
             head.put("data", s(chunks.inline()));
         } else {
-            head.put("chunks", strings(chunks.chunkIds()));
+            head.put("chunks", strings(placed.chunkIds()));
+        }
+        if (!placed.patch().isEmpty()) {
+            head.put("patch", s(placed.patch().encoded()));
+        }
+        if (!placed.pending().isEmpty()) {
+            List<String> pending = new ArrayList<>();
+            placed.pending().forEach((bucket, id) -> pending.add(bucket + PENDING_SEPARATOR + id));
+            head.put("pending", strings(pending));
         }
         record(head, held);
         segment.nextExpiry().ifPresent(due -> DueIndex.place(head, key, due));
@@ -115,9 +130,32 @@ final class HeadItem {
         return number(head, "version");
     }
 
-    /** The chunks a head refers to; none for an inline or missing head or a tombstone. */
+    /** The chunks a head names; none for an inline or missing head or a tombstone. */
     static List<String> chunkIds(Map<String, AttributeValue> head) {
         return head == null ? List.of() : stringList(head, "chunks");
+    }
+
+    static Patch patch(Map<String, AttributeValue> head) {
+        return Patch.decode(string(head, "patch"));
+    }
+
+    /** The chunks pending for the buckets of a head's patch, by bucket (see {@link Chunks}). */
+    static Map<Integer, String> pending(Map<String, AttributeValue> head) {
+        Map<Integer, String> pending = new TreeMap<>();
+        if (head != null) {
+            for (String entry : stringList(head, "pending")) {
+                int separator = entry.indexOf(PENDING_SEPARATOR);
+                pending.put(Integer.parseInt(entry.substring(0, separator)), entry.substring(separator + 1));
+            }
+        }
+        return pending;
+    }
+
+    /** Every chunk a head refers to, named or pending: none of them may be retired. */
+    static List<String> referencedChunks(Map<String, AttributeValue> head) {
+        List<String> ids = new ArrayList<>(chunkIds(head));
+        ids.addAll(pending(head).values());
+        return ids;
     }
 
     static String inlineData(Map<String, AttributeValue> head) {

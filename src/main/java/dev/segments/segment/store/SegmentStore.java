@@ -19,10 +19,17 @@ import dev.segments.segment.SegmentKey;
 import dev.segments.segment.SegmentSummary;
 import dev.segments.web.AppClock;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -37,8 +44,9 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * {@link AuditIndex}), and the due index the sweeper works from ({@link DueIndex}). Every
  * change commits with one conditional PutItem of the head ({@link Commits}), whose outcome,
  * when its answer is lost, is read back rather than assumed. Chunks and entry items are
- * written before the head and are invisible or already true until it succeeds, so a failure at
- * any point leaves the segment as it was. Every head is measured before it is written
+ * written before the head and are invisible or already true until it succeeds, or, for chunks
+ * whose content the head carries in its patch, along with it, and named by a later head only
+ * once seen stored; so a failure at any point leaves the segment as it was. Every head is measured before it is written
  * ({@link HeadSize}), so none meets DynamoDB's item limit half-way.
  *
  * <p>Which heads a request sees is decided by their environment's incarnation
@@ -59,6 +67,8 @@ public class SegmentStore {
      */
     static final int MAX_ATTEMPTS = 40;
     public static final int DUE_SHARDS = DueIndex.SHARDS;
+    /** How long a commit waits, after its head's write, for the chunks written along with it. */
+    static final Duration ALONGSIDE_GRACE = Duration.ofMillis(500);
 
     private final DynamoDbClient db;
     private final String table;
@@ -70,6 +80,12 @@ public class SegmentStore {
     private final Commits commits;
     private final AppClock clock;
     private final KeptHeads kept = new KeptHeads();
+    /** Threads for the writes that go along with a head's ({@link #writeAlongside}). */
+    private final ExecutorService alongside = Executors.newCachedThreadPool(work -> {
+        Thread thread = new Thread(work, "segment-chunks");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public SegmentStore(Table table, @ConfigProperty(name = AuditEntry.RETENTION_DAYS) int retentionDays, AppClock clock,
             Deadlines deadlines) {
@@ -85,7 +101,7 @@ public class SegmentStore {
     }
 
     /** A segment as the store read it, with what a write needs to know about its items. */
-    record Stored(Segment segment, String incarnation, List<String> chunkIds, List<Bucket> buckets, List<AuditEntry> held) {
+    record Stored(Segment segment, String incarnation, Chunks.Placed placed, List<AuditEntry> held) {
     }
 
     /** What is due in one shard of the due index: segments with removals, and chunks to check. */
@@ -169,7 +185,7 @@ public class SegmentStore {
      */
     public int retireLeftBehindChunks(SegmentKey key, List<String> chunkIds) {
         Deadline deadline = deadlines.current();
-        return deadline.bind(() -> chunks.check(key, chunkIds, HeadItem.chunkIds(HeadItem.read(db, table, key))));
+        return deadline.bind(() -> chunks.check(key, chunkIds, HeadItem.referencedChunks(HeadItem.read(db, table, key))));
     }
 
     /**
@@ -256,7 +272,7 @@ public class SegmentStore {
                 HeadSize.require(tombstone, key);
                 if (commits.write(commits.onto(tombstone, version, incarnation, deletion, what), deadline).outcome()
                         == Commits.Outcome.APPLIED) {
-                    chunks.retire(key, HeadItem.chunkIds(old));
+                    chunks.retire(key, HeadItem.referencedChunks(old));
                     return true;
                 }
                 lost++;
@@ -345,36 +361,40 @@ public class SegmentStore {
 
     /**
      * The segment a live head describes. A chunk never changes and its id is never used again, so
-     * a head naming the same chunks as the segment this instance {@code held} has the same targets
-     * and schedules: those are taken as they are, with what was counted of them, instead of
-     * being gathered from 15,000 entries of the buckets again.
+     * a head naming the same chunks, with the same patch, as the segment this instance
+     * {@code held} has the same targets and schedules: those are taken as they are, with what
+     * was counted of them, instead of being gathered from 15,000 entries of the buckets again.
      */
     private Stored stored(Map<String, AttributeValue> head, Deadline deadline, Optional<Stored> held) {
         List<String> chunkIds = HeadItem.chunkIds(head);
-        Optional<Stored> same = held.filter(h -> !chunkIds.isEmpty() && h.chunkIds().equals(chunkIds));
+        Patch patch = HeadItem.patch(head);
+        Map<Integer, String> pending = HeadItem.pending(head);
+        Optional<Stored> same = held.filter(h -> !chunkIds.isEmpty() && h.placed().chunkIds().equals(chunkIds)
+                && h.placed().patch().equals(patch));
         if (same.isPresent()) {
             Segment targets = same.get().segment();
-            return new Stored(HeadItem.segment(head, targets.targets(), targets.schedules()), HeadItem.incarnation(head), chunkIds,
-                    same.get().buckets(), AuditEntry.of(head));
+            Chunks.Placed placed = same.get().placed();
+            return new Stored(HeadItem.segment(head, targets.targets(), targets.schedules()), HeadItem.incarnation(head),
+                    new Chunks.Placed(chunkIds, placed.chunks(), patch, pending, placed.buckets()), AuditEntry.of(head));
         }
-        List<Bucket> buckets = chunkIds.isEmpty() ? List.of(SegmentCodec.decode(HeadItem.inlineData(head)))
-                : chunks.read(HeadItem.keyOf(head), chunkIds, deadline);
-        return new Stored(HeadItem.segment(head, buckets), HeadItem.incarnation(head), chunkIds, buckets, AuditEntry.of(head));
+        Chunks.Placed placed = chunkIds.isEmpty() ? Chunks.Placed.inline(SegmentCodec.decode(HeadItem.inlineData(head)))
+                : Chunks.Placed.of(chunkIds, chunks.read(HeadItem.keyOf(head), chunkIds, deadline), patch, pending);
+        return new Stored(HeadItem.segment(head, placed.buckets()), HeadItem.incarnation(head), placed, AuditEntry.of(head));
     }
 
     /**
-     * Writes the revision: new chunks, and the held entries if the head cannot keep them, first; then the head.
-     * If it was rejected, retires the chunks it wrote, unless the head read back refers to them.
-     * The chunks an applied head superseded are left to the sweeper's check of the due index
-     * ({@link Chunks}), so that a change writes only its changed chunks and its head.
+     * Writes the revision: new chunks, and the held entries if the head cannot keep them, first;
+     * then the head, with the chunks of its patched buckets alongside it. If it was rejected,
+     * retires the chunks it wrote, unless the head read back refers to them. The chunks an
+     * applied head superseded are left to the sweeper's check of the due index ({@link Chunks}),
+     * so that a change writes only its changed chunks and its head.
      */
     private Commits.Outcome commit(KeptHeads.Kept from, Revision revision, String what, Deadline deadline) {
         Stored stored = from.stored();
         Segment segment = revision.segment();
         SegmentKey key = segment.key();
         // What the revision touched tells which buckets may differ, when it was computed from the segment these buckets hold.
-        Chunks.Plan plan = chunks.plan(segment, stored.chunkIds(), stored.buckets(),
-                revision.from() == stored.segment() ? revision.touched() : null);
+        Chunks.Plan plan = chunks.plan(segment, stored.placed(), revision.from() == stored.segment() ? revision.touched() : null);
         String commit = Commits.newId();
         List<AuditEntry> latest = revision.changes().stream()
                 .map(change -> new AuditEntry(key, stored.incarnation(), change, commit)).toList();
@@ -386,7 +406,7 @@ public class SegmentStore {
             head = HeadItem.live(segment, stored.incarnation(), plan, held);
         }
         HeadSize.require(head, key);
-        List<WriteRequest> writes = new ArrayList<>(plan.writes());
+        List<WriteRequest> writes = new ArrayList<>(plan.before());
         if (held == latest) {
             writes.add(entries.copy(stored.held()));
         }
@@ -396,19 +416,56 @@ public class SegmentStore {
         } catch (SdkException | StoreUnavailable e) {
             throw StoreUnavailable.nothingChanged(what);
         }
-        Commits.Resolved resolved = commits.write(commits.onto(head, stored.segment().version(), stored.incarnation(), latest.get(0), what),
-                deadline);
+        CompletableFuture<Boolean> alongside = writeAlongside(plan.alongside(), deadline);
+        Commits.Resolved resolved;
+        try {
+            resolved = commits.write(commits.onto(head, stored.segment().version(), stored.incarnation(), latest.get(0), what), deadline);
+        } finally {
+            if (stored(alongside)) {
+                chunks.stored(plan.written());
+            }
+        }
         if (resolved.outcome() == Commits.Outcome.APPLIED) {
             // The environment was checked when the segment this commit started from was read, not since.
-            kept.keep(key, new KeptHeads.Kept(new Stored(segment, stored.incarnation(), plan.chunkIds(), plan.buckets(), held),
-                    from.checkedAt()));
+            kept.keep(key, new KeptHeads.Kept(new Stored(segment, stored.incarnation(), plan.placed(), held), from.checkedAt()));
         }
         if (resolved.outcome() == Commits.Outcome.REJECTED) {
             List<String> unreferenced = new ArrayList<>(plan.written());
-            unreferenced.removeAll(HeadItem.chunkIds(resolved.head()));
+            unreferenced.removeAll(HeadItem.referencedChunks(resolved.head()));
             chunks.retire(key, unreferenced);
         }
         return resolved.outcome();
+    }
+
+    /**
+     * Whether the writes sent along with a head are known to be stored, waiting for them at most
+     * {@link #ALONGSIDE_GRACE} once the head's write is done: the answer does not wait for writes
+     * it does not need. One not known stored is never named, and the sweeper retires it.
+     */
+    private static boolean stored(CompletableFuture<Boolean> alongside) {
+        try {
+            return alongside.get(ALONGSIDE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Writes {@code writes} on a thread of its own while the caller goes on, bound by
+     * {@code deadline}: whether all of them are known to be stored. A failure is only that: what
+     * they hold is in the head too.
+     */
+    private CompletableFuture<Boolean> writeAlongside(List<WriteRequest> writes, Deadline deadline) {
+        if (writes.isEmpty()) {
+            return CompletableFuture.completedFuture(true);
+        }
+        return CompletableFuture.supplyAsync(() -> deadline.bind(() -> {
+            Batches.writeAll(db, table, writes, deadline);
+            return true;
+        }), alongside).exceptionally(failed -> false);
     }
 
     private static WriteConflict conflict(SegmentKey key, int lost, String toDo) {

@@ -16,6 +16,7 @@ import dev.segments.segment.TargetType;
 import dev.segments.web.AppClock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -49,13 +50,17 @@ class ChunkLayoutTest {
 
         Revision revision = SegmentPatches.expiringTargets(segment,
                 List.of(new Add(new TargetRef(TargetType.INCLUDED, "user", users.get(7)), NOW + 1000)), edit).revision();
-        Chunks.Plan plan = new Chunks(null, "unused", new AppClock()).plan(revision.segment(), storedIds, stored, revision.touched());
+        Chunks.Plan plan = new Chunks(null, "unused", new AppClock()).plan(revision.segment(),
+                Chunks.Placed.of(storedIds, stored, Patch.NONE, Map.of()), revision.touched());
 
-        assertTrue(plan.bucketCount() > 8, "laid out again, in " + plan.bucketCount() + " chunks");
-        assertEquals(plan.bucketCount(), plan.written().size(), "every chunk written anew");
-        assertTrue(plan.chunkIds().stream().noneMatch(storedIds::contains));
-        long largest = plan.buckets().stream().mapToLong(Bucket::bytes).max().orElseThrow();
+        List<String> chunkIds = plan.placed().chunkIds();
+        assertTrue(chunkIds.size() > 8, "laid out again, in " + chunkIds.size() + " chunks");
+        assertEquals(chunkIds.size(), plan.written().size(), "every chunk written anew");
+        assertEquals(plan.written(), chunkIds);
+        assertTrue(plan.placed().patch().isEmpty() && plan.alongside().isEmpty(), "every chunk written before the head");
+        assertTrue(chunkIds.stream().noneMatch(storedIds::contains));
+        long largest = plan.placed().buckets().stream().mapToLong(Bucket::bytes).max().orElseThrow();
         assertTrue(largest <= 24 * 1024, "the largest chunk holds " + largest + " bytes");
-        assertEquals(users.size(), plan.buckets().stream().mapToInt(bucket -> bucket.targets().size()).sum());
+        assertEquals(users.size(), plan.placed().buckets().stream().mapToInt(bucket -> bucket.targets().size()).sum());
     }
 }

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * Chunks written by a commit whose head never landed (a crash between chunks and head, or a
  * head write whose outcome stayed unknown) are found by the sweeper and retired, so that
  * DynamoDB's TTL deletes them; chunks of a commit still in flight are left alone, and so is
- * every chunk a head refers to. Chunks an applied head superseded are retired the same way.
+ * every chunk a head refers to, by name or as pending. Chunks an applied head superseded are
+ * retired the same way.
  */
 @QuarkusTest
 @TestProfile(StoreFaults.ShortDeadline.class)
@@ -123,12 +125,21 @@ class LeftBehindChunksTest {
             users.add(String.format("superseded-user-%05d@example.com", i));
         }
         Fixture f = segmentWithUsers(users.toArray(String[]::new));
-        List<String> before = referenced(f);
-        Api.patchExpiring(f, add(users.get(0), System.currentTimeMillis() + 86_400_000L)).then().statusCode(200);
+        long date = System.currentTimeMillis() + 86_400_000L;
+        List<String> before = named(f);
+        Api.patchExpiring(f, add(users.get(0), date)).then().statusCode(200);
+        assertEquals(before, named(f), "the change is in the head's patch");
+        assertEquals(1, pending(f).size(), "one user's schedule changes one chunk, written along with the head");
+        assertEquals(List.of(), leftBehind(f), "the commit wrote only its chunk and its head, retiring nothing");
+
+        // The next change names that chunk in place of the patch's entries for it.
+        Collection<String> written = pending(f).values();
+        Api.patchExpiring(f, add(users.get(1), date)).then().statusCode(200);
+        assertTrue(named(f).containsAll(written), "the chunk written along with the last head is named");
         List<String> superseded = new ArrayList<>(before);
-        superseded.removeAll(referenced(f));
-        assertEquals(1, superseded.size(), "one user's schedule changes one chunk");
-        assertEquals(superseded, leftBehind(f), "the commit wrote only its chunk and its head, retiring nothing");
+        superseded.removeAll(named(f));
+        assertEquals(1, superseded.size(), "it supersedes one chunk");
+        assertEquals(superseded, leftBehind(f), "left for the sweeper");
 
         clock.use(Clock.fixed(Instant.now().plus(Chunks.CHECK_AFTER).plusSeconds(60), ZoneOffset.UTC));
         Sweeper.Result sweep = sweeper.sweep();
@@ -136,7 +147,7 @@ class LeftBehindChunksTest {
         assertEquals(List.of(), leftBehind(f), "the superseded chunk got a ttl");
         assertTrue(sweep.chunksRetired() >= 1, sweep.toString());
         assertReferencedChunksLive(f);
-        admin().get(f.expiringPath()).then().statusCode(200).body("items.size()", equalTo(1));
+        admin().get(f.expiringPath()).then().statusCode(200).body("items.size()", equalTo(2));
     }
 
     /** Every chunk the head refers to exists and has no ttl. */
@@ -158,10 +169,23 @@ class LeftBehindChunksTest {
                 .map(Map.Entry::getKey).sorted().toList();
     }
 
+    /** Every chunk the head refers to, by name or as pending. */
     private List<String> referenced(Fixture f) {
+        return HeadItem.referencedChunks(head(f));
+    }
+
+    private List<String> named(Fixture f) {
+        return HeadItem.chunkIds(head(f));
+    }
+
+    private Map<Integer, String> pending(Fixture f) {
+        return HeadItem.pending(head(f));
+    }
+
+    private Map<String, AttributeValue> head(Fixture f) {
         DynamoDbClient direct = StoreFaults.direct();
-        return Attributes.stringList(direct.getItem(g -> g.tableName(table.name()).consistentRead(true)
-                .key(Attributes.key(HeadItem.pk(f.project(), f.environment()), f.segment()))).item(), "chunks");
+        return direct.getItem(g -> g.tableName(table.name()).consistentRead(true)
+                .key(Attributes.key(HeadItem.pk(f.project(), f.environment()), f.segment()))).item();
     }
 
     private Map<String, Map<String, AttributeValue>> chunks(Fixture f) {
