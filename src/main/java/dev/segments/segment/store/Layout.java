@@ -10,9 +10,10 @@ record Layout(int inlineLimit, int chunkTarget, int chunkLimit) {
 
     /**
      * Limits in UTF-8 bytes, well inside DynamoDB's 400 KB per item. A change rewrites one chunk
-     * and the head, which names every chunk (about 40 bytes each), so a chunk near 16 KB keeps
-     * the two small together: a one-schedule change on 15,000 users sends DynamoDB about 24 KB,
-     * where chunks of up to 96 KB made it about 74 KB (README, Big segments).
+     * and the head, which names every chunk (25 bytes each in the request, 45 with the UUIDs of
+     * before), so a chunk near 16 KB keeps the two small together: a one-schedule change on
+     * 15,000 users sends DynamoDB about 25 KB in BigSegmentTest, where chunks of up to 96 KB
+     * made it about 95 KB (README, Big segments).
      */
     static final Layout DEFAULT = new Layout(64 * 1024, 16 * 1024, 24 * 1024);
 

@@ -54,6 +54,9 @@ class ChunkLayoutTest {
         assertTrue(plan.bucketCount() > 8, "laid out again, in " + plan.bucketCount() + " chunks");
         assertEquals(plan.bucketCount(), plan.written().size(), "every chunk written anew");
         assertTrue(plan.chunkIds().stream().noneMatch(storedIds::contains));
+        // New ids are 16 characters of URL-safe base64 (the stored ones here are UUIDs, as chunks written before them).
+        assertTrue(plan.chunkIds().stream().allMatch(id -> id.matches("[A-Za-z0-9_-]{16}")), "ids " + plan.chunkIds());
+        assertEquals(plan.bucketCount(), plan.chunkIds().stream().distinct().count());
         long largest = plan.buckets().stream().mapToLong(Bucket::bytes).max().orElseThrow();
         assertTrue(largest <= 24 * 1024, "the largest chunk holds " + largest + " bytes");
         assertEquals(users.size(), plan.buckets().stream().mapToInt(bucket -> bucket.targets().size()).sum());
