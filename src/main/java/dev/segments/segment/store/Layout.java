@@ -11,12 +11,12 @@ record Layout(int inlineLimit, int chunkTarget, int chunkLimit, int patchLimit) 
 
     /**
      * Limits in UTF-8 bytes, well inside DynamoDB's 400 KB per item. A change rewrites one chunk
-     * and the head, which names every chunk (about 40 bytes each), so a chunk near 16 KB keeps
-     * the two small together: a one-schedule change on 15,000 users sends DynamoDB about 24 KB,
-     * where chunks of up to 96 KB made it about 74 KB (README, Big segments). A patch of 4 KB
-     * holds some 40 schedules: a warm instance's changes of a few schedules each, which leave it
-     * one or two buckets' entries at a time, or the changes of instances that cannot name each
-     * other's chunks, for a while.
+     * and the head, which names every chunk (25 bytes each in the request, 45 with the UUIDs of
+     * before), so a chunk near 16 KB keeps the two small together: a one-schedule change on
+     * 15,000 users sends DynamoDB about 25 KB in BigSegmentTest, where chunks of up to 96 KB
+     * made it about 95 KB (README, Big segments). A patch of 4 KB holds some 40 schedules: a warm
+     * instance's changes of a few schedules each, which leave it one or two buckets' entries at a
+     * time, or the changes of instances that cannot name each other's chunks, for a while.
      */
     static final Layout DEFAULT = new Layout(64 * 1024, 16 * 1024, 24 * 1024, 4 * 1024);
 

@@ -132,6 +132,9 @@ class BigSegmentTest {
         assertEquals(USERS, read);
         // A chunk of about 16 KB and a head naming about 128 chunks (95 KB with chunks of up to 96 KB).
         assertTrue(written < 40_000, "a one-user change wrote " + written + " bytes; the segment holds about 1.3 MB");
+        // The head names its 128 chunks in 16 characters each: 13,769 bytes (16,329 with 36-character UUIDs).
+        long head = bytes.get("PutItem");
+        assertTrue(head < 15_000, "the head's write took " + head + " bytes");
         assertEquals(version + 1, version(f));
     }
 

@@ -59,6 +59,9 @@ class ChunkLayoutTest {
         assertEquals(plan.written(), chunkIds);
         assertTrue(plan.placed().patch().isEmpty() && plan.alongside().isEmpty(), "every chunk written before the head");
         assertTrue(chunkIds.stream().noneMatch(storedIds::contains));
+        // New ids are 16 characters of URL-safe base64 (the stored ones here are UUIDs, as chunks written before them).
+        assertTrue(chunkIds.stream().allMatch(id -> id.matches("[A-Za-z0-9_-]{16}")), "ids " + chunkIds);
+        assertEquals(chunkIds.size(), chunkIds.stream().distinct().count());
         long largest = plan.placed().buckets().stream().mapToLong(Bucket::bytes).max().orElseThrow();
         assertTrue(largest <= 24 * 1024, "the largest chunk holds " + largest + " bytes");
         assertEquals(users.size(), plan.placed().buckets().stream().mapToInt(bucket -> bucket.targets().size()).sum());
