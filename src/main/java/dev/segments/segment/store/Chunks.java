@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.jboss.logging.Logger;
@@ -158,9 +159,9 @@ final class Chunks {
                 encoded = encode(segment, bucketCount, List.of(), null);
             }
         } else if (bucketCount > 1) {
-            Plan patched = patched(segment.key(), stored, encoded);
-            if (patched.placed().patch().bytes() <= layout.patchLimit()) {
-                return patched;
+            Optional<Plan> patched = patched(segment.key(), stored, encoded);
+            if (patched.isPresent()) {
+                return patched.get();
             }
             // More than a head carries: every bucket that differs from its chunk gets a chunk of its own, written first.
             Set<TargetRef> differing = null;
@@ -193,15 +194,15 @@ final class Chunks {
 
     /**
      * The commit that carries the changed buckets ({@code encoded}) in the head's patch, and
-     * writes their chunks along with the head. A pending chunk this instance saw stored takes
-     * the place of its bucket's entries in the patch; the others stay pending while their
-     * bucket does not change.
+     * writes their chunks along with the head; none if the patch would pass its limit. A
+     * pending chunk this instance saw stored takes the place of its bucket's entries in the
+     * patch; the others stay pending while their bucket does not change.
      */
-    private Plan patched(SegmentKey key, Placed stored, Encoded encoded) {
+    private Optional<Plan> patched(SegmentKey key, Placed stored, Encoded encoded) {
         int bucketCount = stored.bucketCount();
         List<String> chunkIds = new ArrayList<>(stored.chunkIds());
         List<Bucket> chunks = new ArrayList<>(stored.chunks());
-        Patch patch = stored.patch();
+        Set<Integer> named = new HashSet<>();
         Map<Integer, String> pending = new TreeMap<>();
         for (Map.Entry<Integer, String> candidate : stored.pending().entrySet()) {
             int bucket = candidate.getKey();
@@ -209,27 +210,33 @@ final class Chunks {
             if (chunk != null) {
                 chunkIds.set(bucket, candidate.getValue());
                 chunks.set(bucket, chunk);
-                patch = patch.without(bucket, bucketCount);
+                named.add(bucket);
             } else if (encoded.data().get(bucket) == null) {
                 pending.put(bucket, candidate.getValue());
             }
         }
+        Map<Integer, Bucket> changed = new TreeMap<>();
+        for (int i = 0; i < bucketCount; i++) {
+            if (encoded.data().get(i) != null) {
+                changed.put(i, encoded.buckets().get(i));
+            }
+        }
+        Patch patch = stored.patch().without(named, bucketCount).over(changed, chunks);
+        if (patch.bytes() > layout.patchLimit()) {
+            return Optional.empty();
+        }
+        Set<Integer> patched = patch.buckets(bucketCount);
         List<WriteRequest> alongside = new ArrayList<>();
         List<String> written = new ArrayList<>();
         long now = clock.millis();
-        for (int i = 0; i < bucketCount; i++) {
-            String data = encoded.data().get(i);
-            if (data == null) {
-                continue;
-            }
-            patch = patch.over(i, bucketCount, chunks.get(i), encoded.buckets().get(i));
-            if (patch.covers(i, bucketCount)) {
-                String id = chunk(key, data, encoded.buckets().get(i), now, alongside);
+        for (int i : changed.keySet()) {
+            if (patched.contains(i)) {
+                String id = chunk(key, encoded.data().get(i), encoded.buckets().get(i), now, alongside);
                 pending.put(i, id);
                 written.add(id);
             }
         }
-        return new Plan(new Placed(chunkIds, chunks, patch, pending, encoded.buckets()), null, List.of(), alongside, written);
+        return Optional.of(new Plan(new Placed(chunkIds, chunks, patch, pending, encoded.buckets()), null, List.of(), alongside, written));
     }
 
     /** A new chunk holding {@code data} ({@code bucket} decoded), added to {@code writes}; its id. */

@@ -4,6 +4,7 @@ import dev.segments.segment.ExpiringTarget;
 import dev.segments.segment.TargetRef;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,33 +59,46 @@ final class Patch {
         return entries.keySet();
     }
 
-    /** Whether this patch has entries in bucket {@code bucket}. */
-    boolean covers(int bucket, int bucketCount) {
-        return entries.keySet().stream().anyMatch(ref -> SegmentCodec.bucketOf(ref, bucketCount) == bucket);
+    /** The buckets this patch has entries in. */
+    Set<Integer> buckets(int bucketCount) {
+        Set<Integer> buckets = new HashSet<>();
+        entries.keySet().forEach(ref -> buckets.add(SegmentCodec.bucketOf(ref, bucketCount)));
+        return buckets;
     }
 
-    /** This patch without the entries of bucket {@code bucket}: its chunk holds them now. */
-    Patch without(int bucket, int bucketCount) {
+    /** This patch without the entries of {@code buckets}: their chunks hold them now. */
+    Patch without(Set<Integer> buckets, int bucketCount) {
+        if (buckets.isEmpty()) {
+            return this;
+        }
         Map<TargetRef, Entry> kept = new HashMap<>(entries);
-        kept.keySet().removeIf(ref -> SegmentCodec.bucketOf(ref, bucketCount) == bucket);
+        kept.keySet().removeIf(ref -> buckets.contains(SegmentCodec.bucketOf(ref, bucketCount)));
         return kept.size() == entries.size() ? this : new Patch(kept);
     }
 
-    /** This patch with the entries of bucket {@code bucket} replaced by how {@code now} differs from its chunk, {@code chunk}. */
-    Patch over(int bucket, int bucketCount, Bucket chunk, Bucket now) {
+    /**
+     * This patch with the entries of each bucket in {@code now} (the buckets a change made anew,
+     * by bucket) replaced by how that bucket differs from its chunk in {@code chunks}: in one
+     * pass, however many buckets a change makes anew.
+     */
+    Patch over(Map<Integer, Bucket> now, List<Bucket> chunks) {
+        int bucketCount = chunks.size();
         Map<TargetRef, Entry> changed = new HashMap<>(entries);
-        changed.keySet().removeIf(ref -> SegmentCodec.bucketOf(ref, bucketCount) == bucket);
-        for (TargetRef ref : now.targets()) {
-            ExpiringTarget schedule = now.schedules().get(ref);
-            if (!chunk.targets().contains(ref) || !Objects.equals(schedule, chunk.schedules().get(ref))) {
-                changed.put(ref, schedule == null ? Entry.PRESENT : new Entry(true, schedule));
+        changed.keySet().removeIf(ref -> now.containsKey(SegmentCodec.bucketOf(ref, bucketCount)));
+        now.forEach((bucket, after) -> {
+            Bucket chunk = chunks.get(bucket);
+            for (TargetRef ref : after.targets()) {
+                ExpiringTarget schedule = after.schedules().get(ref);
+                if (!chunk.targets().contains(ref) || !Objects.equals(schedule, chunk.schedules().get(ref))) {
+                    changed.put(ref, schedule == null ? Entry.PRESENT : new Entry(true, schedule));
+                }
             }
-        }
-        for (TargetRef ref : chunk.targets()) {
-            if (!now.targets().contains(ref)) {
-                changed.put(ref, Entry.ABSENT);
+            for (TargetRef ref : chunk.targets()) {
+                if (!after.targets().contains(ref)) {
+                    changed.put(ref, Entry.ABSENT);
+                }
             }
-        }
+        });
         return new Patch(changed);
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.segments.segment.Actor;
 import dev.segments.segment.Edit;
+import dev.segments.segment.ExpiringTargetInstruction;
 import dev.segments.segment.ExpiringTargetInstruction.Add;
 import dev.segments.segment.Revision;
 import dev.segments.segment.Segment;
@@ -14,6 +15,7 @@ import dev.segments.segment.SegmentPatches;
 import dev.segments.segment.TargetRef;
 import dev.segments.segment.TargetType;
 import dev.segments.web.AppClock;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,5 +67,33 @@ class ChunkLayoutTest {
         long largest = plan.placed().buckets().stream().mapToLong(Bucket::bytes).max().orElseThrow();
         assertTrue(largest <= 24 * 1024, "the largest chunk holds " + largest + " bytes");
         assertEquals(users.size(), plan.placed().buckets().stream().mapToInt(bucket -> bucket.targets().size()).sum());
+    }
+
+    @Test
+    void aChangeOfManyBucketsIsPlannedInOnePass() throws Exception {
+        AtomicInteger ids = new AtomicInteger();
+        Edit edit = new Edit(NOW, new Actor("t", "t"), null, () -> String.format("%024x", ids.incrementAndGet()));
+        List<String> users = IntStream.range(0, 15_000).mapToObj(i -> String.format("%0200d", i)).toList();
+        Segment segment = SegmentPatches.segment(Segment.create(new SegmentKey("p", "e", "s"), "S", null, List.of(), NOW),
+                List.of(new AddTargets(TargetType.INCLUDED, "user", users)), edit).segment();
+        Chunks chunks = new Chunks(null, "unused", new AppClock());
+        Chunks.Placed stored = chunks.plan(segment, Chunks.inline(Segment.create(segment.key(), "S", null, List.of(), NOW)).placed(), null)
+                .placed();
+        List<ExpiringTargetInstruction> schedules = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            schedules.add(new Add(new TargetRef(TargetType.INCLUDED, "user", users.get(i * 15)), NOW + 1000));
+        }
+        Revision revision = SegmentPatches.expiringTargets(segment, schedules, edit).revision();
+
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        Chunks.Plan plan = chunks.plan(revision.segment(), stored, revision.touched());
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+        assertTrue(plan.placed().patch().isEmpty(), "past the patch's limit: chunks written first");
+        // Every bucket changes: the chunks' data (about 3.3 MB of keys, twice over as Strings) is the least it takes.
+        assertTrue(allocated < 64L << 20, "planning took " + allocated + " bytes");
+        System.out.printf("A change of 1,000 schedules over %d buckets planned with %,d bytes allocated%n",
+                plan.placed().bucketCount(), allocated);
     }
 }

@@ -106,13 +106,14 @@ class TargetCodecTest {
         Bucket chunk = SegmentCodec.decode(SegmentCodec.encode(new ArrayList<>(List.of(kept, gone, moved)), Map.of(moved, before)));
         Bucket now = SegmentCodec.decode(SegmentCodec.encode(new ArrayList<>(List.of(kept, moved, added)), Map.of(moved, after)));
 
-        Patch patch = Patch.NONE.over(0, 1, chunk, now);
+        Patch patch = Patch.NONE.over(Map.of(0, now), List.of(chunk));
         assertEquals(Set.of(gone, moved, added), patch.targets(), "only what differs from the chunk");
         Patch read = Patch.decode(patch.encoded());
         assertEquals(patch, read);
         assertEquals(patch.encoded(), read.encoded(), "encoded the same every time");
         assertEquals(List.of(now), read.apply(List.of(chunk)));
-        assertTrue(read.without(0, 1).isEmpty());
-        assertTrue(Patch.NONE.over(0, 1, chunk, chunk).isEmpty());
+        assertTrue(read.without(Set.of(0), 1).isEmpty());
+        assertEquals(Set.of(0), read.buckets(1));
+        assertTrue(Patch.NONE.over(Map.of(0, chunk), List.of(chunk)).isEmpty());
     }
 }
