@@ -25,6 +25,11 @@ final class Patch {
     record Entry(boolean present, ExpiringTarget schedule) {
         static final Entry ABSENT = new Entry(false, null);
         static final Entry PRESENT = new Entry(true, null);
+
+        /** Present, with {@code schedule} if it is not null. */
+        static Entry of(ExpiringTarget schedule) {
+            return schedule == null ? PRESENT : new Entry(true, schedule);
+        }
     }
 
     static final Patch NONE = new Patch(Map.of());
@@ -90,7 +95,7 @@ final class Patch {
             for (TargetRef ref : after.targets()) {
                 ExpiringTarget schedule = after.schedules().get(ref);
                 if (!chunk.targets().contains(ref) || !Objects.equals(schedule, chunk.schedules().get(ref))) {
-                    changed.put(ref, schedule == null ? Entry.PRESENT : new Entry(true, schedule));
+                    changed.put(ref, Entry.of(schedule));
                 }
             }
             for (TargetRef ref : chunk.targets()) {

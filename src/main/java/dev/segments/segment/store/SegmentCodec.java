@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiConsumer;
 
 /**
  * How a segment's targets and history are written into item attributes: compact JSON arrays,
@@ -181,13 +180,13 @@ final class SegmentCodec {
     static Bucket decode(String encoded) {
         List<TargetRef> targets = new ArrayList<>();
         Map<TargetRef, ExpiringTarget> schedules = new HashMap<>();
-        decodeEntries(encoded, (ref, entry) -> {
-            if (!entry.present()) {
+        decodeEntries(encoded, (ref, present, schedule) -> {
+            if (!present) {
                 throw new IllegalStateException("Corrupt segment data: a bucket marks " + ref + " absent");
             }
             targets.add(ref);
-            if (entry.schedule() != null) {
-                schedules.put(ref, entry.schedule());
+            if (schedule != null) {
+                schedules.put(ref, schedule);
             }
         });
         return new Bucket(Set.copyOf(targets), schedules, utf8Length(encoded));
@@ -195,12 +194,22 @@ final class SegmentCodec {
 
     static Map<TargetRef, Patch.Entry> decodePatch(String encoded) {
         Map<TargetRef, Patch.Entry> entries = new HashMap<>();
-        decodeEntries(encoded, entries::put);
+        decodeEntries(encoded,
+                (ref, present, schedule) -> entries.put(ref, present ? Patch.Entry.of(schedule) : Patch.Entry.ABSENT));
         return entries;
     }
 
-    /** Each target of a bucket or patch, in order, with its state. */
-    private static void decodeEntries(String encoded, BiConsumer<TargetRef, Patch.Entry> each) {
+    /** What {@link #decodeEntries} hands on of each target: whether it is present, and its schedule if it has one. */
+    @FunctionalInterface
+    private interface EntryReader {
+        void read(TargetRef ref, boolean present, ExpiringTarget schedule);
+    }
+
+    /**
+     * Each target of a bucket or patch, in order, with its state: handed on as it is read, so
+     * that decoding a chunk of thousands of targets allocates nothing for their states.
+     */
+    private static void decodeEntries(String encoded, EntryReader each) {
         try (JsonParser json = JSON.createParser(encoded)) {
             expect(json.nextToken(), JsonToken.START_ARRAY);
             while (json.nextToken() == JsonToken.START_ARRAY) {
@@ -209,9 +218,9 @@ final class SegmentCodec {
                 TargetRef ref = new TargetRef(type, TargetRef.USER.equals(kind) ? TargetRef.USER : kind, nextString(json));
                 JsonToken next = json.nextToken();
                 if (next == JsonToken.END_ARRAY) {
-                    each.accept(ref, Patch.Entry.PRESENT);
+                    each.read(ref, true, null);
                 } else if (next == JsonToken.VALUE_NULL) {
-                    each.accept(ref, Patch.Entry.ABSENT);
+                    each.read(ref, false, null);
                     expect(json.nextToken(), JsonToken.END_ARRAY);
                 } else {
                     String id = json.getText();
@@ -219,7 +228,7 @@ final class SegmentCodec {
                     int version = json.getIntValue();
                     json.nextToken();
                     long date = json.getLongValue();
-                    each.accept(ref, new Patch.Entry(true, new ExpiringTarget(id, version, date, ref)));
+                    each.read(ref, true, new ExpiringTarget(id, version, date, ref));
                     expect(json.nextToken(), JsonToken.END_ARRAY);
                 }
             }
