@@ -206,7 +206,7 @@ final class Chunks {
         Map<Integer, String> pending = new TreeMap<>();
         for (Map.Entry<Integer, String> candidate : stored.pending().entrySet()) {
             int bucket = candidate.getKey();
-            Bucket chunk = stored(candidate.getValue());
+            Bucket chunk = storedChunk(candidate.getValue());
             if (chunk != null) {
                 chunkIds.set(bucket, candidate.getValue());
                 chunks.set(bucket, chunk);
@@ -252,14 +252,14 @@ final class Chunks {
     }
 
     /** Records that the chunks {@code ids} are stored: a later commit of this instance may name them. */
-    void stored(Collection<String> ids) {
+    void sawStored(Collection<String> ids) {
         synchronized (seenStored) {
             ids.forEach(id -> seenStored.put(id, Boolean.TRUE));
         }
     }
 
     /** The chunk {@code id}, decoded, if this instance saw it stored and still holds it; else null. */
-    private Bucket stored(String id) {
+    private Bucket storedChunk(String id) {
         synchronized (seenStored) {
             return seenStored.containsKey(id) ? cache.get(id) : null;
         }

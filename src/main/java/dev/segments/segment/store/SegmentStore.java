@@ -44,10 +44,11 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * {@link AuditIndex}), and the due index the sweeper works from ({@link DueIndex}). Every
  * change commits with one conditional PutItem of the head ({@link Commits}), whose outcome,
  * when its answer is lost, is read back rather than assumed. Chunks and entry items are
- * written before the head and are invisible or already true until it succeeds, or, for chunks
- * whose content the head carries in its patch, along with it, and named by a later head only
- * once seen stored; so a failure at any point leaves the segment as it was. Every head is measured before it is written
- * ({@link HeadSize}), so none meets DynamoDB's item limit half-way.
+ * written before the head and are invisible or already true until it succeeds; chunks whose
+ * content the head carries in its patch are written along with it, and named by a later head
+ * only once seen stored. So a failure at any point leaves the segment as it was. Every head is
+ * measured before it is written ({@link HeadSize}), so none meets DynamoDB's item limit
+ * half-way.
  *
  * <p>Which heads a request sees is decided by their environment's incarnation
  * ({@link EnvironmentScope}): a segment of a deleted environment reads as absent. Reading back
@@ -421,8 +422,8 @@ public class SegmentStore {
         try {
             resolved = commits.write(commits.onto(head, stored.segment().version(), stored.incarnation(), latest.get(0), what), deadline);
         } finally {
-            if (stored(alongside)) {
-                chunks.stored(plan.written());
+            if (knownStored(alongside)) {
+                chunks.sawStored(plan.written());
             }
         }
         if (resolved.outcome() == Commits.Outcome.APPLIED) {
@@ -442,7 +443,7 @@ public class SegmentStore {
      * {@link #ALONGSIDE_GRACE} once the head's write is done: the answer does not wait for writes
      * it does not need. One not known stored is never named, and the sweeper retires it.
      */
-    private static boolean stored(CompletableFuture<Boolean> alongside) {
+    private static boolean knownStored(CompletableFuture<Boolean> alongside) {
         try {
             return alongside.get(ALONGSIDE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {

@@ -74,7 +74,7 @@ class TouchedPlanTest {
             Collection<String> pending = stored.pending().values();
             named += (int) touched.placed().chunkIds().stream().filter(pending::contains).count();
             if (random.nextInt(4) == 0) {
-                chunks.stored(touched.written()); // as when the chunks written alongside the head were seen stored
+                chunks.sawStored(touched.written()); // as when the chunks written alongside the head were seen stored
             }
             segment = revision.segment();
             stored = touched.placed();
