@@ -27,19 +27,25 @@ import org.junit.jupiter.api.Test;
 /**
  * Segments stored before chunks were cut near 16 KB hold chunks of up to 96 KB (plain JUnit: a
  * plan writes nothing). Their next change lays them out again, so that every later change
- * rewrites a small chunk.
+ * rewrites a small chunk. A change of many buckets is planned in one pass.
  */
 class ChunkLayoutTest {
 
     static final long NOW = 1_800_000_000_000L;
 
+    final AtomicInteger ids = new AtomicInteger();
+    final Edit edit = new Edit(NOW, new Actor("t", "t"), null, () -> String.format("%024x", ids.incrementAndGet()));
+
+    /** A segment of {@code users}, none scheduled. */
+    private Segment segmentOf(List<String> users) throws Exception {
+        return SegmentPatches.segment(Segment.create(new SegmentKey("p", "e", "s"), "S", null, List.of(), NOW),
+                List.of(new AddTargets(TargetType.INCLUDED, "user", users)), edit).segment();
+    }
+
     @Test
     void aSegmentStoredInLargerChunksIsLaidOutInSmallOnesAtItsNextChange() throws Exception {
-        AtomicInteger ids = new AtomicInteger();
-        Edit edit = new Edit(NOW, new Actor("t", "t"), null, () -> String.format("%024x", ids.incrementAndGet()));
         List<String> users = IntStream.range(0, 15_000).mapToObj(i -> String.format("user-%05d@example.com", i)).toList();
-        Segment segment = SegmentPatches.segment(Segment.create(new SegmentKey("p", "e", "s"), "S", null, List.of(), NOW),
-                List.of(new AddTargets(TargetType.INCLUDED, "user", users)), edit).segment();
+        Segment segment = segmentOf(users);
         // As the earlier layout left it after growing: 8 chunks of about 65 KB.
         List<String> storedIds = new ArrayList<>();
         List<Bucket> stored = new ArrayList<>();
@@ -71,11 +77,8 @@ class ChunkLayoutTest {
 
     @Test
     void aChangeOfManyBucketsIsPlannedInOnePass() throws Exception {
-        AtomicInteger ids = new AtomicInteger();
-        Edit edit = new Edit(NOW, new Actor("t", "t"), null, () -> String.format("%024x", ids.incrementAndGet()));
         List<String> users = IntStream.range(0, 15_000).mapToObj(i -> String.format("%0200d", i)).toList();
-        Segment segment = SegmentPatches.segment(Segment.create(new SegmentKey("p", "e", "s"), "S", null, List.of(), NOW),
-                List.of(new AddTargets(TargetType.INCLUDED, "user", users)), edit).segment();
+        Segment segment = segmentOf(users);
         Chunks chunks = new Chunks(null, "unused", new AppClock());
         Chunks.Placed stored = chunks.plan(segment, Chunks.inline(Segment.create(segment.key(), "S", null, List.of(), NOW)).placed(), null)
                 .placed();

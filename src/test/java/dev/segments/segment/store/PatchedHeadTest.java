@@ -51,10 +51,11 @@ class PatchedHeadTest {
 
     @Test
     void aChunkWrittenAlongsideThatWasNeverStoredLosesNothingAndIsNeverNamed() {
-        List<String> users = users("alongside", 4000);
-        Fixture f = segmentWithUsers(users.toArray(String[]::new));
-        long date = System.currentTimeMillis() + 86_400_000L;
-        List<String> before = HeadItem.chunkIds(head(f));
+        Big big = big("alongside");
+        List<String> users = big.users();
+        Fixture f = big.fixture();
+        long date = big.date();
+        List<String> before = big.chunkIds();
 
         // Every chunk write refused: the head's write is the only one stored.
         StoreFaults.proxy.failRandomly(1.0, 3, Set.of("BatchWriteItem"), List.of(Fault.THROTTLING));
@@ -77,10 +78,11 @@ class PatchedHeadTest {
 
     @Test
     void aWarmInstanceNamesTheChunksItSawStoredAndAColdReadAgrees() {
-        List<String> users = users("warm", 4000);
-        Fixture f = segmentWithUsers(users.toArray(String[]::new));
-        long date = System.currentTimeMillis() + 86_400_000L;
-        List<String> before = HeadItem.chunkIds(head(f));
+        Big big = big("warm");
+        List<String> users = big.users();
+        Fixture f = big.fixture();
+        long date = big.date();
+        List<String> before = big.chunkIds();
         Set<String> expected = new TreeSet<>();
         for (int i = 0; i < 12; i++) {
             Api.patchExpiring(f, add(users.get(i * 97), date)).then().statusCode(200);
@@ -99,10 +101,11 @@ class PatchedHeadTest {
 
     @Test
     void aChangeBeyondThePatchLimitIsWrittenToChunksFirst() {
-        List<String> users = users("beyond", 4000);
-        Fixture f = segmentWithUsers(users.toArray(String[]::new));
-        long date = System.currentTimeMillis() + 86_400_000L;
-        List<String> before = HeadItem.chunkIds(head(f));
+        Big big = big("beyond");
+        List<String> users = big.users();
+        Fixture f = big.fixture();
+        long date = big.date();
+        List<String> before = big.chunkIds();
         List<Object> instructions = new ArrayList<>();
         Set<String> expected = new TreeSet<>();
         for (int i = 0; i < 80; i++) {
@@ -116,12 +119,17 @@ class PatchedHeadTest {
         assertEquals(expected, scheduled(f));
     }
 
-    private static List<String> users(String prefix, int count) {
+    /** A segment of 4,000 users, in chunks: its users, fixture, the chunks its head names, and a date a day ahead. */
+    private record Big(List<String> users, Fixture fixture, List<String> chunkIds, long date) {
+    }
+
+    private Big big(String prefix) {
         List<String> users = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < 4000; i++) {
             users.add(String.format("%s-user-%05d@example.com", prefix, i));
         }
-        return users;
+        Fixture f = segmentWithUsers(users.toArray(String[]::new));
+        return new Big(users, f, HeadItem.chunkIds(head(f)), System.currentTimeMillis() + 86_400_000L);
     }
 
     /** The keys of the scheduled users, read from the table alone: the head, the chunks it names, its patch over them. */
