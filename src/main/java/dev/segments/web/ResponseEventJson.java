@@ -47,10 +47,9 @@ class ResponseEventJson implements ObjectMapperCustomizer {
     static final class BodyWriter extends BeanPropertyWriter {
 
         /**
-         * This thread's buffer, for a body escaped here and for making room in the connection's
-         * buffer ({@link #makeRoom}), used again: in a native image each new array of megabytes
-         * comes from fresh memory, and its page faults cost as much CPU as the escaping (perf).
-         * It holds on to as much as the largest event (at most Lambda's 6 MB payload).
+         * This thread's buffer for a body escaped here, used again: in a native image each new
+         * array of megabytes comes from fresh memory, and its page faults cost as much CPU as the
+         * escaping (perf). It holds on to as much as the largest such body.
          */
         private static final ThreadLocal<byte[]> BUFFER = new ThreadLocal<>();
         /** Room for the event's JSON after the body: the other properties, whatever their order. */
@@ -77,37 +76,12 @@ class ResponseEventJson implements ObjectMapperCustomizer {
             // Straight to the stream, into room made for the whole event at once.
             OutputStream out = (OutputStream) generator.getOutputTarget();
             if (out instanceof ByteArrayOutputStream buffered) {
-                makeRoom(buffered, body.stream().mapToLong(ByteBuffer::remaining).sum());
+                EventBuffer.reserve(buffered, body.stream().mapToLong(ByteBuffer::remaining).sum() + AFTER_BODY);
             }
             for (ByteBuffer part : body) {
                 out.write(part.array(), part.arrayOffset() + part.position(), part.remaining());
             }
             generator.writeRaw('"');
-        }
-
-        /**
-         * Grows the connection's buffer once, to hold what it has, a body of {@code length} bytes
-         * and what may follow it. The runtime API connection buffers the event in a
-         * ByteArrayOutputStream, which grows to at least twice its size at each step: written in
-         * parts (an answer's groups of items), the event made it double step by step, to up to
-         * twice the event; in one piece, it doubled again for the event's last bytes, 8 MB more
-         * for a 4 MB answer; in two halves, it grew twice, 6 MB for 4. A native image pays for
-         * each fresh page in a page fault. Writing the whole size at once from this thread's
-         * buffer (whatever it holds), then taking it back (a reset keeps the array) and writing
-         * what was there again, grows it once.
-         */
-        private static void makeRoom(ByteArrayOutputStream out, long length) {
-            byte[] written = out.toByteArray();
-            int room = Math.toIntExact(written.length + length + AFTER_BODY);
-            byte[] filler = BUFFER.get();
-            if (filler == null || filler.length < room) {
-                filler = new byte[room];
-                BUFFER.set(filler);
-            }
-            out.reset();
-            out.write(filler, 0, room);
-            out.reset();
-            out.write(written, 0, written.length);
         }
 
         /**

@@ -7,6 +7,7 @@ import dev.segments.lambda.LargestSegment.Report;
 import dev.segments.testing.Dynalite;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,9 @@ class LargestSegmentIT {
             }
             // A process that died between invocations would be replaced by the next one unseen: there must have been none.
             assertEquals(1, environment.coldStarts(), "the function was started more than once; see " + log);
+            // Nor did it warn of anything: say, that it could not keep its response event buffer (EventBuffer).
+            List<String> warnings = Files.readAllLines(log).stream().filter(line -> line.matches("\\S+ \\S+ (WARN|ERROR) .*")).toList();
+            assertEquals(List.of(), warnings, "see " + log);
             System.out.printf("%nLAMBDA SHAPE %s build at %d MB, %s keys (%d bytes): %d accepted, %d scheduled, %d swept, %d clean "
                             + "refusals; %d cold start(s), peak memory %.1f MB; %.0f s%n",
                     function.build().label(), memory, keys, keys.bytes(), report.accepted(), report.scheduled(), report.expired(),
