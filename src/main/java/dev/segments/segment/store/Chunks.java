@@ -8,6 +8,7 @@ import static dev.segments.dynamo.Attributes.string;
 import dev.segments.dynamo.Batches;
 import dev.segments.dynamo.Table;
 import dev.segments.ops.Deadline;
+import dev.segments.segment.ExpiringTarget;
 import dev.segments.segment.Segment;
 import dev.segments.segment.SegmentKey;
 import dev.segments.segment.TargetRef;
@@ -291,19 +292,21 @@ final class Chunks {
         boolean fromTouched = touched != null && !stored.isEmpty();
         List<List<TargetRef>> grouped = fromTouched ? SegmentCodec.regroup(segment, stored, touched)
                 : SegmentCodec.group(segment, bucketCount);
+        List<Map<TargetRef, ExpiringTarget>> scheduled = fromTouched ? SegmentCodec.reschedule(segment, stored, touched) : null;
         List<String> data = new ArrayList<>(bucketCount);
         List<Bucket> buckets = new ArrayList<>(bucketCount);
         long total = 0;
         long largest = 0;
         for (int i = 0; i < bucketCount; i++) {
             List<TargetRef> group = grouped.get(i);
+            Map<TargetRef, ExpiringTarget> schedules = scheduled != null && scheduled.get(i) != null ? scheduled.get(i) : segment.schedules();
             Bucket bucket;
-            if (group == null || !stored.isEmpty() && stored.get(i).holds(group, segment.schedules())) {
+            if (group == null || !stored.isEmpty() && stored.get(i).holds(group, schedules)) {
                 bucket = stored.get(i);
                 data.add(null);
             } else {
-                String encoded = SegmentCodec.encode(group, segment.schedules());
-                bucket = SegmentCodec.bucket(group, segment.schedules(), SegmentCodec.utf8Length(encoded));
+                String encoded = SegmentCodec.encode(group, schedules);
+                bucket = SegmentCodec.bucket(group, schedules, SegmentCodec.utf8Length(encoded));
                 data.add(encoded);
             }
             buckets.add(bucket);

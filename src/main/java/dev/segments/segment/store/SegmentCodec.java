@@ -104,6 +104,30 @@ final class SegmentCodec {
         return grouped;
     }
 
+    /**
+     * The schedules of the buckets {@code touched} falls in, as {@link #regroup} gives their
+     * targets: the stored bucket's, with the touched targets' as the segment has them; null for
+     * every other bucket. Sound under regroup's condition; a small map of the bucket's own, so
+     * that comparing and encoding a bucket looks up none of the segment's thousands.
+     */
+    static List<Map<TargetRef, ExpiringTarget>> reschedule(Segment segment, List<Bucket> stored, Set<TargetRef> touched) {
+        int buckets = stored.size();
+        List<Map<TargetRef, ExpiringTarget>> scheduled = new ArrayList<>(Collections.nCopies(buckets, null));
+        for (TargetRef ref : touched) {
+            int i = bucketOf(ref, buckets);
+            if (scheduled.get(i) == null) {
+                scheduled.set(i, new HashMap<>(stored.get(i).schedules()));
+            }
+            ExpiringTarget schedule = segment.schedules().get(ref);
+            if (schedule == null) {
+                scheduled.get(i).remove(ref);
+            } else {
+                scheduled.get(i).put(ref, schedule);
+            }
+        }
+        return scheduled;
+    }
+
     /** One bucket as stored: its targets sorted, so that the same content always encodes the same. */
     static String encode(List<TargetRef> bucket, Map<TargetRef, ExpiringTarget> schedules) {
         bucket.sort(TargetRef.ORDER);
