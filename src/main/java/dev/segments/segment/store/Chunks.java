@@ -8,7 +8,6 @@ import static dev.segments.dynamo.Attributes.string;
 import dev.segments.dynamo.Batches;
 import dev.segments.dynamo.Table;
 import dev.segments.ops.Deadline;
-import dev.segments.segment.ExpiringTarget;
 import dev.segments.segment.Segment;
 import dev.segments.segment.SegmentKey;
 import dev.segments.segment.TargetRef;
@@ -290,23 +289,21 @@ final class Chunks {
 
     private static Encoded encode(Segment segment, int bucketCount, List<Bucket> stored, Set<TargetRef> touched) {
         boolean fromTouched = touched != null && !stored.isEmpty();
-        List<List<TargetRef>> grouped = fromTouched ? SegmentCodec.regroup(segment, stored, touched)
-                : SegmentCodec.group(segment, bucketCount);
-        List<Map<TargetRef, ExpiringTarget>> scheduled = fromTouched ? SegmentCodec.reschedule(segment, stored, touched) : null;
+        List<SegmentCodec.Group> grouped = fromTouched ? SegmentCodec.regroup(segment, stored, touched)
+                : SegmentCodec.group(segment, bucketCount).stream().map(group -> new SegmentCodec.Group(group, segment.schedules())).toList();
         List<String> data = new ArrayList<>(bucketCount);
         List<Bucket> buckets = new ArrayList<>(bucketCount);
         long total = 0;
         long largest = 0;
         for (int i = 0; i < bucketCount; i++) {
-            List<TargetRef> group = grouped.get(i);
-            Map<TargetRef, ExpiringTarget> schedules = scheduled != null && scheduled.get(i) != null ? scheduled.get(i) : segment.schedules();
+            SegmentCodec.Group group = grouped.get(i);
             Bucket bucket;
-            if (group == null || !stored.isEmpty() && stored.get(i).holds(group, schedules)) {
+            if (group == null || !stored.isEmpty() && stored.get(i).holds(group.targets(), group.schedules())) {
                 bucket = stored.get(i);
                 data.add(null);
             } else {
-                String encoded = SegmentCodec.encode(group, schedules);
-                bucket = SegmentCodec.bucket(group, schedules, SegmentCodec.utf8Length(encoded));
+                String encoded = SegmentCodec.encode(group.targets(), group.schedules());
+                bucket = SegmentCodec.bucket(group.targets(), group.schedules(), SegmentCodec.utf8Length(encoded));
                 data.add(encoded);
             }
             buckets.add(bucket);

@@ -5,7 +5,6 @@ import dev.segments.segment.TargetRef;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -112,31 +111,11 @@ final class Patch {
         if (entries.isEmpty()) {
             return chunks;
         }
-        int bucketCount = chunks.size();
-        Map<Integer, Map<TargetRef, Entry>> byBucket = new LinkedHashMap<>();
-        entries.forEach((ref, entry) -> byBucket.computeIfAbsent(SegmentCodec.bucketOf(ref, bucketCount), b -> new HashMap<>())
-                .put(ref, entry));
         List<Bucket> buckets = new ArrayList<>(chunks);
-        byBucket.forEach((bucket, changes) -> {
-            Bucket chunk = chunks.get(bucket);
-            List<TargetRef> group = new ArrayList<>(chunk.targets().size() + changes.size());
-            Map<TargetRef, ExpiringTarget> schedules = new HashMap<>(chunk.schedules());
-            for (TargetRef ref : chunk.targets()) {
-                if (!changes.containsKey(ref)) {
-                    group.add(ref);
-                }
-            }
-            changes.forEach((ref, entry) -> {
-                schedules.remove(ref);
-                if (entry.present()) {
-                    group.add(ref);
-                    if (entry.schedule() != null) {
-                        schedules.put(ref, entry.schedule());
-                    }
-                }
-            });
-            String encoded = SegmentCodec.encode(group, schedules);
-            buckets.set(bucket, SegmentCodec.bucket(group, schedules, SegmentCodec.utf8Length(encoded)));
+        SegmentCodec.byBucket(entries, chunks.size()).forEach((bucket, changes) -> {
+            SegmentCodec.Group group = SegmentCodec.changed(chunks.get(bucket), changes);
+            String encoded = SegmentCodec.encode(group.targets(), group.schedules());
+            buckets.set(bucket, SegmentCodec.bucket(group.targets(), group.schedules(), SegmentCodec.utf8Length(encoded)));
         });
         return buckets;
     }

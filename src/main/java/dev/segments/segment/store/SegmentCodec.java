@@ -77,55 +77,58 @@ final class SegmentCodec {
         return grouped;
     }
 
+    /** A bucket's targets, with a map that holds their schedules (and may hold others'). */
+    record Group(List<TargetRef> targets, Map<TargetRef, ExpiringTarget> schedules) {
+    }
+
     /**
      * The segment's targets by bucket, as {@link #group} gives them, for the buckets that
      * {@code touched} falls in; null for every other bucket, which holds what its stored bucket
      * holds. Sound only when every target outside {@code touched} is in the segment exactly as
-     * in the stored one that {@code stored} (one bucket per place) was made from.
+     * in the stored one that {@code stored} (one bucket per place) was made from. Each bucket is
+     * its stored one with the touched targets as the segment has them ({@link #changed}), with
+     * schedules of its own: comparing and encoding it looks up none of the segment's thousands.
      */
-    static List<List<TargetRef>> regroup(Segment segment, List<Bucket> stored, Set<TargetRef> touched) {
-        int buckets = stored.size();
-        List<List<TargetRef>> grouped = new ArrayList<>(Collections.nCopies(buckets, null));
+    static List<Group> regroup(Segment segment, List<Bucket> stored, Set<TargetRef> touched) {
+        Map<TargetRef, Patch.Entry> states = new HashMap<>();
         for (TargetRef ref : touched) {
-            int i = bucketOf(ref, buckets);
-            if (grouped.get(i) == null) {
-                List<TargetRef> group = new ArrayList<>();
-                for (TargetRef kept : stored.get(i).targets()) {
-                    if (!touched.contains(kept)) {
-                        group.add(kept);
-                    }
-                }
-                grouped.set(i, group);
-            }
-            if (segment.targets().contains(ref)) {
-                grouped.get(i).add(ref);
-            }
+            states.put(ref, segment.targets().contains(ref) ? Patch.Entry.of(segment.schedules().get(ref)) : Patch.Entry.ABSENT);
         }
+        List<Group> grouped = new ArrayList<>(Collections.nCopies(stored.size(), null));
+        byBucket(states, stored.size()).forEach((bucket, changes) -> grouped.set(bucket, changed(stored.get(bucket), changes)));
         return grouped;
     }
 
+    /** {@code entries} by the bucket (of {@code bucketCount}) each target falls in. */
+    static <V> Map<Integer, Map<TargetRef, V>> byBucket(Map<TargetRef, V> entries, int bucketCount) {
+        Map<Integer, Map<TargetRef, V>> byBucket = new HashMap<>();
+        entries.forEach((ref, entry) -> byBucket.computeIfAbsent(bucketOf(ref, bucketCount), b -> new HashMap<>()).put(ref, entry));
+        return byBucket;
+    }
+
     /**
-     * The schedules of the buckets {@code touched} falls in, as {@link #regroup} gives their
-     * targets: the stored bucket's, with the touched targets' as the segment has them; null for
-     * every other bucket. Sound under regroup's condition; a small map of the bucket's own, so
-     * that comparing and encoding a bucket looks up none of the segment's thousands.
+     * The bucket {@code stored} with {@code changes} made, each changed target in the state it
+     * gives (absent, or present and maybe scheduled): how a commit's touched targets, and a
+     * head's patch, make a bucket anew from the one stored.
      */
-    static List<Map<TargetRef, ExpiringTarget>> reschedule(Segment segment, List<Bucket> stored, Set<TargetRef> touched) {
-        int buckets = stored.size();
-        List<Map<TargetRef, ExpiringTarget>> scheduled = new ArrayList<>(Collections.nCopies(buckets, null));
-        for (TargetRef ref : touched) {
-            int i = bucketOf(ref, buckets);
-            if (scheduled.get(i) == null) {
-                scheduled.set(i, new HashMap<>(stored.get(i).schedules()));
-            }
-            ExpiringTarget schedule = segment.schedules().get(ref);
-            if (schedule == null) {
-                scheduled.get(i).remove(ref);
-            } else {
-                scheduled.get(i).put(ref, schedule);
+    static Group changed(Bucket stored, Map<TargetRef, Patch.Entry> changes) {
+        List<TargetRef> targets = new ArrayList<>(stored.targets().size() + changes.size());
+        Map<TargetRef, ExpiringTarget> schedules = new HashMap<>(stored.schedules());
+        for (TargetRef ref : stored.targets()) {
+            if (!changes.containsKey(ref)) {
+                targets.add(ref);
             }
         }
-        return scheduled;
+        changes.forEach((ref, entry) -> {
+            schedules.remove(ref);
+            if (entry.present()) {
+                targets.add(ref);
+                if (entry.schedule() != null) {
+                    schedules.put(ref, entry.schedule());
+                }
+            }
+        });
+        return new Group(targets, schedules);
     }
 
     /** One bucket as stored: its targets sorted, so that the same content always encodes the same. */
