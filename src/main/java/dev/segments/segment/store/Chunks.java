@@ -41,12 +41,15 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * the head's conditional write succeeds.
  *
  * <p>A commit that changes a few targets of a chunked segment writes no chunk before its head:
- * the head carries the changed targets in its patch ({@link Patch}) and lists, as pending, the
- * chunk of each patched bucket, which is written at the same time as the head. The head alone
- * holds the segment either way. The instance that saw a pending chunk stored names it in its
- * next commit in place of the patch's entries for its bucket; a pending chunk nobody names is
- * left behind like any other. Once the patch would pass its limit, the commit writes a chunk
- * for every bucket that differs from its chunk first, and empties the patch.
+ * the head carries the changed targets in its patch ({@link Patch}), and the head alone holds
+ * the segment. While the patch is small ({@link Layout#pendingAbove()}), that is all the commit
+ * writes, as on a small segment. Past that, it also writes a chunk for each patched bucket that
+ * has none pending, at the same time as the head, and lists them in the head as pending. The
+ * instance that saw a pending chunk stored names it in its next commit in place of the patch's
+ * entries for its bucket; a pending chunk nobody names is left behind like any other, and its
+ * bucket stays in the patch until it changes again. Once the patch would pass its limit, the
+ * commit writes a chunk for every bucket that differs from its chunk first, and empties the
+ * patch.
  *
  * <p>A chunk no head refers to any more gets a {@code ttl} ({@link #retire}), after a grace
  * period for readers still holding the old head, and DynamoDB deletes it. The sweeper finds
@@ -193,10 +196,11 @@ final class Chunks {
     }
 
     /**
-     * The commit that carries the changed buckets ({@code encoded}) in the head's patch, and
-     * writes their chunks along with the head; none if the patch would pass its limit. A
-     * pending chunk this instance saw stored takes the place of its bucket's entries in the
-     * patch; the others stay pending while their bucket does not change.
+     * The commit that carries the changed buckets ({@code encoded}) in the head's patch; none
+     * if the patch would pass its limit. A pending chunk this instance saw stored takes the
+     * place of its bucket's entries in the patch; the others stay pending while their bucket
+     * does not change. A patch past {@link Layout#pendingAbove()} gets a chunk, written along
+     * with the head, for each of its buckets that has none pending.
      */
     private Optional<Plan> patched(SegmentKey key, Placed stored, Encoded encoded) {
         int bucketCount = stored.bucketCount();
@@ -225,15 +229,19 @@ final class Chunks {
         if (patch.bytes() > layout.patchLimit()) {
             return Optional.empty();
         }
-        Set<Integer> patched = patch.buckets(bucketCount);
         List<WriteRequest> alongside = new ArrayList<>();
         List<String> written = new ArrayList<>();
-        long now = clock.millis();
-        for (int i : changed.keySet()) {
-            if (patched.contains(i)) {
-                String id = chunk(key, encoded.data().get(i), encoded.buckets().get(i), now, alongside);
-                pending.put(i, id);
-                written.add(id);
+        if (patch.bytes() > layout.pendingAbove()) {
+            long now = clock.millis();
+            for (int i : patch.buckets(bucketCount)) {
+                if (!pending.containsKey(i)) {
+                    Bucket bucket = encoded.buckets().get(i);
+                    String data = encoded.data().get(i) != null ? encoded.data().get(i)
+                            : SegmentCodec.encode(new ArrayList<>(bucket.targets()), bucket.schedules());
+                    String id = chunk(key, data, bucket, now, alongside);
+                    pending.put(i, id);
+                    written.add(id);
+                }
             }
         }
         return Optional.of(new Plan(new Placed(chunkIds, chunks, patch, pending, encoded.buckets()), null, List.of(), alongside, written));

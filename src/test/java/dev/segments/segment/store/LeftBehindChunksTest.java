@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,9 +73,10 @@ class LeftBehindChunksTest {
         StoreProxy proxy = StoreFaults.proxy;
         long date = System.currentTimeMillis() + 86_400_000L;
 
-        // A commit in flight: its chunks are written, its head write is held while the sweeper runs.
+        // A commit in flight: its chunks are written (ten schedules take the head's patch past the bound above which they
+        // are), its head write is held while the sweeper runs.
         StoreProxy.Hold hold = proxy.holdNext("PutItem");
-        CompletableFuture<Response> inFlight = CompletableFuture.supplyAsync(() -> Api.patchExpiring(f, add(users.get(0), date)));
+        CompletableFuture<Response> inFlight = CompletableFuture.supplyAsync(() -> Api.patchExpiring(f, tenSchedules(users, 0, date)));
         assertTrue(hold.awaitArrival(10_000));
         Sweeper.Result during = sweeper.sweep();
         hold.release();
@@ -85,7 +85,7 @@ class LeftBehindChunksTest {
 
         // A commit whose head writes are throttled until its deadline: 503, outcome unknown, chunks left behind.
         proxy.failRandomly(1.0, 9, Set.of("PutItem"), List.of(Fault.THROTTLING));
-        Api.patchExpiring(f, add(users.get(1), date)).then().statusCode(503);
+        Api.patchExpiring(f, tenSchedules(users, 1, date)).then().statusCode(503);
         proxy.heal();
         List<String> left = leftBehind(f);
         assertFalse(left.isEmpty(), "the unconfirmed commit left chunks behind");
@@ -109,7 +109,7 @@ class LeftBehindChunksTest {
             assertFalse(chunks(f).containsKey(id), "chunk " + id + " deleted");
         }
         assertReferencedChunksLive(f);
-        admin().get(f.expiringPath()).then().statusCode(200).body("items.size()", equalTo(1))
+        admin().get(f.expiringPath()).then().statusCode(200).body("items.size()", equalTo(10))
                 .body("items[0].userKey", equalTo(users.get(0)));
         Api.patchExpiring(f, add(users.get(2), date)).then().statusCode(200);
         System.out.printf("Left-behind chunks: a sweep during an in-flight commit retired none of its chunks (%s); an "
@@ -129,17 +129,20 @@ class LeftBehindChunksTest {
         List<String> before = named(f);
         Api.patchExpiring(f, add(users.get(0), date)).then().statusCode(200);
         assertEquals(before, named(f), "the change is in the head's patch");
-        assertEquals(1, pending(f).size(), "one user's schedule changes one chunk, written along with the head");
-        assertEquals(List.of(), leftBehind(f), "the commit wrote only its chunk and its head, retiring nothing");
+        assertEquals(Map.of(), pending(f), "a small patch is written with the head alone");
+        Api.patchExpiring(f, tenSchedules(users, 397, date)).then().statusCode(200);
+        Map<Integer, String> pending = pending(f);
+        assertEquals(HeadItem.patch(head(f)).buckets(before.size()), pending.keySet(),
+                "past its bound, each bucket of the patch has a chunk written along with the head");
+        assertEquals(List.of(), leftBehind(f), "the commits wrote only those chunks and their heads, retiring nothing");
 
-        // The next change names that chunk in place of the patch's entries for it.
-        Collection<String> written = pending(f).values();
+        // The next change names those chunks in place of the patch's entries for them.
         Api.patchExpiring(f, add(users.get(1), date)).then().statusCode(200);
-        assertTrue(named(f).containsAll(written), "the chunk written along with the last head is named");
+        assertTrue(named(f).containsAll(pending.values()), "the chunks written along with the last head are named");
         List<String> superseded = new ArrayList<>(before);
         superseded.removeAll(named(f));
-        assertEquals(1, superseded.size(), "it supersedes one chunk");
-        assertEquals(superseded, leftBehind(f), "left for the sweeper");
+        assertEquals(pending.size(), superseded.size(), "they supersede as many chunks");
+        assertEquals(superseded.stream().sorted().toList(), leftBehind(f), "left for the sweeper");
 
         clock.use(Clock.fixed(Instant.now().plus(Chunks.CHECK_AFTER).plusSeconds(60), ZoneOffset.UTC));
         Sweeper.Result sweep = sweeper.sweep();
@@ -147,7 +150,16 @@ class LeftBehindChunksTest {
         assertEquals(List.of(), leftBehind(f), "the superseded chunk got a ttl");
         assertTrue(sweep.chunksRetired() >= 1, sweep.toString());
         assertReferencedChunksLive(f);
-        admin().get(f.expiringPath()).then().statusCode(200).body("items.size()", equalTo(2));
+        admin().get(f.expiringPath()).then().statusCode(200).body("items.size()", equalTo(12));
+    }
+
+    /** Schedules of ten users spread over the segment, from its {@code first}: past the patch's bound, so their chunks are written. */
+    private static Object[] tenSchedules(List<String> users, int first, long date) {
+        Object[] schedules = new Object[10];
+        for (int i = 0; i < schedules.length; i++) {
+            schedules[i] = add(users.get(first + 397 * i), date);
+        }
+        return schedules;
     }
 
     /** Every chunk the head refers to exists and has no ttl. */

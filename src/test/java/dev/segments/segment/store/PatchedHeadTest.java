@@ -1,6 +1,7 @@
 package dev.segments.segment.store;
 
 import static dev.segments.testing.Api.add;
+import static dev.segments.testing.Api.remove;
 import static dev.segments.testing.Api.admin;
 import static dev.segments.testing.Api.segmentWithUsers;
 import static org.hamcrest.Matchers.equalTo;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,11 +33,12 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * A change to a big segment goes into its head's patch, and the changed bucket's chunk is written
- * along with the head ({@link Chunks}). The head alone holds the segment: read from the table as
- * an instance that holds nothing reads it, it has every change; a chunk written alongside that
- * was never stored takes nothing with it and is never named; a patch past its limit goes into
- * chunks written before the head.
+ * A change to a big segment goes into its head's patch, written with the head alone while the
+ * patch is small, and with the chunks of its buckets along with the head past that
+ * ({@link Chunks}). The head alone holds the segment: read from the table as an instance that
+ * holds nothing reads it, it has every change; a chunk written alongside that was never stored
+ * takes nothing with it and is never named; a patch past its limit goes into chunks written
+ * before the head.
  */
 @QuarkusTest
 @TestProfile(StoreFaults.ShortDeadline.class)
@@ -50,6 +53,52 @@ class PatchedHeadTest {
     }
 
     @Test
+    void aSmallPatchIsWrittenWithTheHeadAloneAndPastItsBoundItsBucketsGetChunks() {
+        Big big = big("bound");
+        List<String> users = big.users();
+        Fixture f = big.fixture();
+        long date = big.date();
+        List<String> before = big.chunkIds();
+
+        // The same user's removal, scheduled and cancelled again and again: at most one entry in the patch, no chunk written.
+        StoreFaults.proxy.resetCounts();
+        for (int i = 0; i < 5; i++) {
+            Api.patchExpiring(f, i % 2 == 0 ? add(users.get(0), date) : remove(users.get(0))).then().statusCode(200);
+        }
+        assertEquals(Map.of("PutItem", 5L), writes(), "each change wrote its head alone");
+        Map<String, AttributeValue> head = head(f);
+        assertEquals(before, HeadItem.chunkIds(head));
+        assertEquals(Map.of(), HeadItem.pending(head));
+        assertEquals(Set.of(users.get(0)), scheduled(f), "the head holds the change");
+
+        // Ten more users: the patch passes its bound, and every bucket it has entries in gets a chunk.
+        Set<String> expected = new TreeSet<>(Set.of(users.get(0)));
+        List<Object> instructions = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            instructions.add(add(users.get(i * 331), date));
+            expected.add(users.get(i * 331));
+        }
+        Api.patchExpiring(f, instructions.toArray()).then().statusCode(200);
+        head = head(f);
+        Patch patch = HeadItem.patch(head);
+        assertTrue(patch.bytes() > Layout.DEFAULT.pendingAbove(), "past the bound: " + patch.bytes());
+        Map<Integer, String> pending = HeadItem.pending(head);
+        assertEquals(patch.buckets(before.size()), pending.keySet(), "a chunk pending for each patched bucket");
+        for (String id : pending.values()) {
+            assertTrue(chunkExists(f, id), "pending chunk " + id);
+        }
+
+        // The next change names them, and the patch holds that change alone.
+        Api.patchExpiring(f, add(users.get(2), date)).then().statusCode(200);
+        expected.add(users.get(2));
+        head = head(f);
+        assertTrue(HeadItem.chunkIds(head).containsAll(pending.values()), "the pending chunks are named");
+        assertEquals(1, HeadItem.patch(head).targets().size(), "the patch holds the last change: " + HeadItem.patch(head).targets());
+        assertEquals(expected, scheduled(f));
+        admin().get(f.expiringPath()).then().statusCode(200).body("items.size()", equalTo(expected.size()));
+    }
+
+    @Test
     void aChunkWrittenAlongsideThatWasNeverStoredLosesNothingAndIsNeverNamed() {
         Big big = big("alongside");
         List<String> users = big.users();
@@ -57,23 +106,32 @@ class PatchedHeadTest {
         long date = big.date();
         List<String> before = big.chunkIds();
 
-        // Every chunk write refused: the head's write is the only one stored.
+        // A change that takes the patch past its bound, with every chunk write refused: the head's write is the only one stored.
+        Set<String> expected = new TreeSet<>();
+        List<Object> instructions = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            instructions.add(add(users.get(i * 331), date));
+            expected.add(users.get(i * 331));
+        }
         StoreFaults.proxy.failRandomly(1.0, 3, Set.of("BatchWriteItem"), List.of(Fault.THROTTLING));
-        Api.patchExpiring(f, add(users.get(0), date)).then().statusCode(200);
+        Api.patchExpiring(f, instructions.toArray()).then().statusCode(200);
         StoreFaults.proxy.heal();
         Map<Integer, String> pending = HeadItem.pending(head(f));
-        assertEquals(1, pending.size(), "the changed bucket's chunk is pending");
-        assertFalse(chunkExists(f, pending.values().iterator().next()), "and was never stored");
+        assertFalse(pending.isEmpty(), "the patched buckets' chunks are pending");
+        for (String id : pending.values()) {
+            assertFalse(chunkExists(f, id), "and were never stored: " + id);
+        }
         assertEquals(before, HeadItem.chunkIds(head(f)));
-        assertEquals(Set.of(users.get(0)), scheduled(f), "the head holds the change");
+        assertEquals(expected, scheduled(f), "the head holds the change");
 
         Api.patchExpiring(f, add(users.get(1), date)).then().statusCode(200);
         Api.patchExpiring(f, add(users.get(2), date)).then().statusCode(200);
+        expected.addAll(Set.of(users.get(1), users.get(2)));
         for (String id : HeadItem.chunkIds(head(f))) {
             assertTrue(chunkExists(f, id), "the head names chunk " + id + ", which is missing");
         }
-        assertEquals(Set.of(users.get(0), users.get(1), users.get(2)), scheduled(f));
-        admin().get(f.expiringPath()).then().statusCode(200).body("items.size()", equalTo(3));
+        assertEquals(expected, scheduled(f));
+        admin().get(f.expiringPath()).then().statusCode(200).body("items.size()", equalTo(expected.size()));
     }
 
     @Test
@@ -148,6 +206,13 @@ class PatchedHeadTest {
             keys.add(ref.key());
         }
         return keys;
+    }
+
+    /** The writes the store proxy passed on since its counts were reset, by operation. */
+    private static Map<String, Long> writes() {
+        Map<String, Long> writes = new TreeMap<>(StoreFaults.proxy.calls());
+        writes.keySet().retainAll(Set.of("PutItem", "BatchWriteItem", "UpdateItem", "DeleteItem"));
+        return writes;
     }
 
     private Map<String, AttributeValue> head(Fixture f) {
