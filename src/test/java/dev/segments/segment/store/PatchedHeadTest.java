@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -72,13 +73,10 @@ class PatchedHeadTest {
         assertEquals(Set.of(users.get(0)), scheduled(f), "the head holds the change");
 
         // Ten more users: the patch passes its bound, and every bucket it has entries in gets a chunk.
-        Set<String> expected = new TreeSet<>(Set.of(users.get(0)));
-        List<Object> instructions = new ArrayList<>();
-        for (int i = 1; i <= 10; i++) {
-            instructions.add(add(users.get(i * 331), date));
-            expected.add(users.get(i * 331));
-        }
-        Api.patchExpiring(f, instructions.toArray()).then().statusCode(200);
+        List<String> ten = spread(users, 331);
+        Set<String> expected = new TreeSet<>(ten);
+        expected.add(users.get(0));
+        Api.patchExpiring(f, schedules(ten, date)).then().statusCode(200);
         head = head(f);
         Patch patch = HeadItem.patch(head);
         assertTrue(patch.bytes() > Layout.DEFAULT.pendingAbove(), "past the bound: " + patch.bytes());
@@ -107,14 +105,10 @@ class PatchedHeadTest {
         List<String> before = big.chunkIds();
 
         // A change that takes the patch past its bound, with every chunk write refused: the head's write is the only one stored.
-        Set<String> expected = new TreeSet<>();
-        List<Object> instructions = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            instructions.add(add(users.get(i * 331), date));
-            expected.add(users.get(i * 331));
-        }
+        List<String> ten = spread(users, 0);
+        Set<String> expected = new TreeSet<>(ten);
         StoreFaults.proxy.failRandomly(1.0, 3, Set.of("BatchWriteItem"), List.of(Fault.THROTTLING));
-        Api.patchExpiring(f, instructions.toArray()).then().statusCode(200);
+        Api.patchExpiring(f, schedules(ten, date)).then().statusCode(200);
         StoreFaults.proxy.heal();
         Map<Integer, String> pending = HeadItem.pending(head(f));
         assertFalse(pending.isEmpty(), "the patched buckets' chunks are pending");
@@ -206,6 +200,15 @@ class PatchedHeadTest {
             keys.add(ref.key());
         }
         return keys;
+    }
+
+    /** Ten users spread over the segment, from its {@code first}: their schedules take the head's patch past its bound. */
+    private static List<String> spread(List<String> users, int first) {
+        return IntStream.range(0, 10).mapToObj(i -> users.get(first + 331 * i)).toList();
+    }
+
+    private static Object[] schedules(List<String> users, long date) {
+        return users.stream().map(user -> add(user, date)).toArray();
     }
 
     /** The writes the store proxy passed on since its counts were reset, by operation. */
