@@ -22,7 +22,7 @@ record Layout(int inlineLimit, int chunkTarget, int chunkLimit, int patchLimit, 
      *
      * <p>Up to 512 bytes (some six schedules) a patch is written with the head alone. A chunk
      * written with every change cost the commit a request of its own, about 0.9 ms of a 512 MB
-     * function's CPU, and DynamoDB a write unit per KB of chunk (some 11 for 15,000 users); an
+     * function's CPU, and DynamoDB a write unit per KB of chunk (about 20 for 15,000 users); an
      * entry costs some 80 bytes of each head written until a chunk holds it. So a warm
      * instance that changes the same few targets writes its head alone, and one that changes
      * targets all over the segment writes the chunks of six or so buckets at once, about as
