@@ -7,6 +7,7 @@ import io.restassured.specification.RequestSpecification;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 /** Calls the API as a LaunchDarkly client would, every response checked by {@link Contract}. */
 public final class Api {
@@ -62,6 +63,20 @@ public final class Api {
 
     public static Map<String, Object> add(String user, long value) {
         return Map.of("kind", "addExpireUserTargetDate", "targetType", "included", "userKey", user, "value", value);
+    }
+
+    /**
+     * Ten of {@code users} spread over them from {@code first}: on a chunked segment their
+     * schedules take the head's patch past the bound above which its buckets' chunks are written
+     * along with the head, and stay within its limit.
+     */
+    public static List<String> spread(List<String> users, int first) {
+        return IntStream.range(0, 10).mapToObj(i -> users.get(first + 331 * i)).toList();
+    }
+
+    /** An instruction scheduling each of {@code users}' removal at {@code value}. */
+    public static Object[] addAll(List<String> users, long value) {
+        return users.stream().map(user -> add(user, value)).toArray();
     }
 
     public static Map<String, Object> update(String user, long value, long version) {

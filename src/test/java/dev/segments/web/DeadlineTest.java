@@ -136,10 +136,7 @@ class DeadlineTest {
         // written along with the head: with their write getting no answer, the head is stored, and the answer does not wait
         // out the deadline for the chunks.
         StoreFaults.proxy.heal();
-        Object[] ten = new Object[10];
-        for (int i = 0; i < ten.length; i++) {
-            ten[i] = add(users.get(400 + 331 * i), date);
-        }
+        Object[] ten = Api.addAll(Api.spread(users, 400), date);
         StoreProxy.Hold hold = StoreFaults.proxy.holdNext("BatchWriteItem");
         started = System.nanoTime();
         Response one = Api.patchExpiring(f, ten);

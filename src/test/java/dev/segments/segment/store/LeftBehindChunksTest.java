@@ -76,7 +76,7 @@ class LeftBehindChunksTest {
         // A commit in flight: its chunks are written (ten schedules take the head's patch past the bound above which they
         // are), its head write is held while the sweeper runs.
         StoreProxy.Hold hold = proxy.holdNext("PutItem");
-        CompletableFuture<Response> inFlight = CompletableFuture.supplyAsync(() -> Api.patchExpiring(f, tenSchedules(users, 0, date)));
+        CompletableFuture<Response> inFlight = CompletableFuture.supplyAsync(() -> Api.patchExpiring(f, Api.addAll(Api.spread(users, 0), date)));
         assertTrue(hold.awaitArrival(10_000));
         Sweeper.Result during = sweeper.sweep();
         hold.release();
@@ -85,7 +85,7 @@ class LeftBehindChunksTest {
 
         // A commit whose head writes are throttled until its deadline: 503, outcome unknown, chunks left behind.
         proxy.failRandomly(1.0, 9, Set.of("PutItem"), List.of(Fault.THROTTLING));
-        Api.patchExpiring(f, tenSchedules(users, 1, date)).then().statusCode(503);
+        Api.patchExpiring(f, Api.addAll(Api.spread(users, 1), date)).then().statusCode(503);
         proxy.heal();
         List<String> left = leftBehind(f);
         assertFalse(left.isEmpty(), "the unconfirmed commit left chunks behind");
@@ -130,7 +130,7 @@ class LeftBehindChunksTest {
         Api.patchExpiring(f, add(users.get(0), date)).then().statusCode(200);
         assertEquals(before, named(f), "the change is in the head's patch");
         assertEquals(Map.of(), pending(f), "a small patch is written with the head alone");
-        Api.patchExpiring(f, tenSchedules(users, 397, date)).then().statusCode(200);
+        Api.patchExpiring(f, Api.addAll(Api.spread(users, 397), date)).then().statusCode(200);
         Map<Integer, String> pending = pending(f);
         assertEquals(HeadItem.patch(head(f)).buckets(before.size()), pending.keySet(),
                 "past its bound, each bucket of the patch has a chunk written along with the head");
@@ -151,15 +151,6 @@ class LeftBehindChunksTest {
         assertTrue(sweep.chunksRetired() >= 1, sweep.toString());
         assertReferencedChunksLive(f);
         admin().get(f.expiringPath()).then().statusCode(200).body("items.size()", equalTo(12));
-    }
-
-    /** Schedules of ten users spread over the segment, from its {@code first}: past the patch's bound, so their chunks are written. */
-    private static Object[] tenSchedules(List<String> users, int first, long date) {
-        Object[] schedules = new Object[10];
-        for (int i = 0; i < schedules.length; i++) {
-            schedules[i] = add(users.get(first + 397 * i), date);
-        }
-        return schedules;
     }
 
     /** Every chunk the head refers to exists and has no ttl. */

@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -73,10 +72,10 @@ class PatchedHeadTest {
         assertEquals(Set.of(users.get(0)), scheduled(f), "the head holds the change");
 
         // Ten more users: the patch passes its bound, and every bucket it has entries in gets a chunk.
-        List<String> ten = spread(users, 331);
+        List<String> ten = Api.spread(users, 331);
         Set<String> expected = new TreeSet<>(ten);
         expected.add(users.get(0));
-        Api.patchExpiring(f, schedules(ten, date)).then().statusCode(200);
+        Api.patchExpiring(f, Api.addAll(ten, date)).then().statusCode(200);
         head = head(f);
         Patch patch = HeadItem.patch(head);
         assertTrue(patch.bytes() > Layout.DEFAULT.pendingAbove(), "past the bound: " + patch.bytes());
@@ -105,10 +104,10 @@ class PatchedHeadTest {
         List<String> before = big.chunkIds();
 
         // A change that takes the patch past its bound, with every chunk write refused: the head's write is the only one stored.
-        List<String> ten = spread(users, 0);
+        List<String> ten = Api.spread(users, 0);
         Set<String> expected = new TreeSet<>(ten);
         StoreFaults.proxy.failRandomly(1.0, 3, Set.of("BatchWriteItem"), List.of(Fault.THROTTLING));
-        Api.patchExpiring(f, schedules(ten, date)).then().statusCode(200);
+        Api.patchExpiring(f, Api.addAll(ten, date)).then().statusCode(200);
         StoreFaults.proxy.heal();
         Map<Integer, String> pending = HeadItem.pending(head(f));
         assertFalse(pending.isEmpty(), "the patched buckets' chunks are pending");
@@ -200,15 +199,6 @@ class PatchedHeadTest {
             keys.add(ref.key());
         }
         return keys;
-    }
-
-    /** Ten users spread over the segment, from its {@code first}: their schedules take the head's patch past its bound. */
-    private static List<String> spread(List<String> users, int first) {
-        return IntStream.range(0, 10).mapToObj(i -> users.get(first + 331 * i)).toList();
-    }
-
-    private static Object[] schedules(List<String> users, long date) {
-        return users.stream().map(user -> add(user, date)).toArray();
     }
 
     /** The writes the store proxy passed on since its counts were reset, by operation. */
