@@ -125,8 +125,7 @@ class PowerTuningBenchmark {
             for (int i = 1; i <= 20; i++) {
                 smallPatch(metered, i);
             }
-            Usage twenty = meter.usage().minus(before);
-            small = new Usage(twenty.requests(), twenty.readUnits() / 20, twenty.writeUnits() / 20);
+            small = meter.usage().minus(before).unitsPer(20);
             // Cold: this process holds none of the segment's chunks yet. Then warm, once the
             // audit entries the build left in the head are copied out: the mean of ten PATCHes,
             // a whole cycle of that copy-out (once per ten commits).
@@ -140,8 +139,7 @@ class PowerTuningBenchmark {
             for (int i = WARM_CYCLE; i < 2 * WARM_CYCLE; i++) {
                 bigPatch(metered, bigUser, i);
             }
-            Usage ten = meter.usage().minus(before);
-            bigPatch = new Usage(ten.requests(), ten.readUnits() / WARM_CYCLE, ten.writeUnits() / WARM_CYCLE);
+            bigPatch = meter.usage().minus(before).unitsPer(WARM_CYCLE);
             before = meter.usage();
             ok(metered, "GET", LargestSegment.USERS_PATH, null, null);
             bigGet = meter.usage().minus(before);

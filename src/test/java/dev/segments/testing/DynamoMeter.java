@@ -49,6 +49,11 @@ public final class DynamoMeter extends StoreProxy {
             return new Usage(difference, readUnits - earlier.readUnits, writeUnits - earlier.writeUnits);
         }
 
+        /** The request units per call of {@code calls}, the requests still counted in all. */
+        public Usage unitsPer(int calls) {
+            return new Usage(requests, readUnits / calls, writeUnits / calls);
+        }
+
         @Override
         public String toString() {
             return totalRequests() + " requests " + requests + ", " + fmt(readUnits) + " RRU, " + fmt(writeUnits) + " WRU";
