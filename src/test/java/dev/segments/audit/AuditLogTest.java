@@ -42,7 +42,8 @@ class AuditLogTest {
         Fixture f = segmentWithUsers("u1");
         String writer = Api.admin().contentType(ContentType.JSON).body(Map.of("name", "release-bot", "role", "writer"))
                 .post("/api/v2/tokens").then().statusCode(201).extract().path("token");
-        long due = 1_796_119_200_000L; // 2026-12-01T10:00:00Z
+        // Far ahead: a date that has passed is refused, and the change would not happen.
+        long due = 2_111_738_400_000L; // 2036-12-01T10:00:00Z
         as(writer).contentType(Api.SEMANTIC_PATCH)
                 .body(Map.of("comment", "ticket FM-42", "instructions", List.of(add("u1", due))))
                 .patch(f.expiringPath()).then().statusCode(200);
@@ -52,7 +53,7 @@ class AuditLogTest {
         JsonPath latest = entries.get(0);
         assertEquals("release-bot", latest.getString("token.name"));
         assertEquals("ticket FM-42", latest.getString("comment"));
-        assertTrue(latest.getString("description").contains("Scheduled the removal of user \"u1\" from included for 2026-12-01T10:00:00Z"),
+        assertTrue(latest.getString("description").contains("Scheduled the removal of user \"u1\" from included for 2036-12-01T10:00:00Z"),
                 latest.getString("description"));
         assertTrue(latest.getString("description").contains("Segment version 3."), latest.getString("description"));
         assertEquals(List.of(spec(f)), latest.getList("target.resources"));
