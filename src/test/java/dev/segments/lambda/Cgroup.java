@@ -15,7 +15,9 @@ import java.util.UUID;
  * whose hard limit is the function's memory size (past it the kernel's OOM killer ends the
  * process, as Lambda does), and a CPU cgroup whose CFS quota gives the share of one core that
  * Lambda gives that memory size (1,769 MB buys one vCPU). Both are children of the cgroups this
- * JVM is in, read from /proc/self/cgroup at run time, and are removed on {@link #close}.
+ * JVM is in, read from /proc/self/cgroup at run time, and are removed on {@link #close}. Where the
+ * cpuacct controller is mounted on its own, a third cgroup there counts the CPU time the
+ * processes use ({@link #cpuNanos}); co-mounted with cpu, the CPU cgroup counts it.
  *
  * <p>Making them needs root and writable v1 controllers; where that is not so, the constructor
  * fails with the reason rather than letting a run pass without the limits.
@@ -29,6 +31,8 @@ public final class Cgroup implements AutoCloseable {
     private final int memoryMb;
     private final Path memory;
     private final Path cpu;
+    /** Where the CPU time used is counted: the CPU cgroup, a cgroup of its own, or null without the controller. */
+    private final Path cpuacct;
 
     public Cgroup(int memoryMb) {
         this.memoryMb = memoryMb;
@@ -43,11 +47,22 @@ public final class Cgroup implements AutoCloseable {
             }
             write(cpu.resolve("cpu.cfs_period_us"), Long.toString(CFS_PERIOD_US));
             write(cpu.resolve("cpu.cfs_quota_us"), Long.toString(quotaMicros(memoryMb)));
+            cpuacct = accounting(name);
         } catch (IOException | RuntimeException e) {
             close();
             throw new IllegalStateException("The Lambda-shape harness needs to create cgroup v1 memory and cpu cgroups (as root) "
                     + "to hold the function to " + memoryMb + " MB and its CPU share, and could not: " + e, e);
         }
+    }
+
+    private Path accounting(String name) throws IOException {
+        Path hierarchy;
+        try {
+            hierarchy = hierarchy("cpuacct");
+        } catch (IOException notMounted) {
+            return null;
+        }
+        return hierarchy.equals(cpu.getParent()) ? cpu : Files.createDirectory(hierarchy.resolve(name));
     }
 
     /** The CFS quota per {@link #CFS_PERIOD_US} for a memory size: memory / 1,769 of one core. */
@@ -60,13 +75,16 @@ public final class Cgroup implements AutoCloseable {
     }
 
     /**
-     * Starts {@code command} inside both cgroups: a shell puts itself in them first, then
+     * Starts {@code command} inside the cgroups: a shell puts itself in them first, then
      * becomes the command, so the function does no work outside its limits.
      */
     public Process start(List<String> command, Map<String, String> environment, File log) throws IOException {
         List<String> wrapped = new ArrayList<>(Arrays.asList("/bin/sh", "-c",
-                "echo $$ > \"$1\" && echo $$ > \"$2\" && shift 2 && exec \"$@\"", "lambda-shape",
-                memory.resolve("cgroup.procs").toString(), cpu.resolve("cgroup.procs").toString()));
+                "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || exit 1; shift; done; shift; exec \"$@\"", "lambda-shape"));
+        for (Path group : directories()) {
+            wrapped.add(group.resolve("cgroup.procs").toString());
+        }
+        wrapped.add("--");
         wrapped.addAll(command);
         ProcessBuilder builder = new ProcessBuilder(wrapped).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
         builder.environment().putAll(environment);
@@ -99,15 +117,23 @@ public final class Cgroup implements AutoCloseable {
         throw new IllegalStateException("no nr_throttled in " + cpu.resolve("cpu.stat"));
     }
 
-    /** Both cgroups' directories, while they exist. */
-    List<Path> directories() {
-        return List.of(memory, cpu);
+    /**
+     * The CPU time the processes in it have used, in nanoseconds (cpuacct.usage), or -1 where
+     * the cpuacct controller is not mounted.
+     */
+    public long cpuNanos() {
+        return cpuacct == null ? -1 : Long.parseLong(read(cpuacct.resolve("cpuacct.usage")));
     }
 
-    /** Removes both cgroups; the processes in them must have ended. */
+    /** The cgroups' directories, while they exist. */
+    List<Path> directories() {
+        return cpuacct == null || cpuacct.equals(cpu) ? List.of(memory, cpu) : List.of(memory, cpu, cpuacct);
+    }
+
+    /** Removes the cgroups; the processes in them must have ended. */
     @Override
     public void close() {
-        for (Path group : new Path[] {memory, cpu}) {
+        for (Path group : new Path[] {memory, cpu, cpuacct}) {
             if (group == null) {
                 continue;
             }

@@ -120,6 +120,11 @@ public final class ExecutionEnvironment implements AutoCloseable {
         return cgroup.peakBytes();
     }
 
+    /** The CPU time the function's processes have used in this environment (ns), or -1 where it is not counted ({@link Cgroup#cpuNanos}). */
+    public long cpuNanos() {
+        return cgroup.cpuNanos();
+    }
+
     /** Starts a process if none runs; returns when it started (System.nanoTime), or 0 if it was warm. */
     private long ensureStarted() throws Exception {
         if (process != null && process.isAlive() && !ended.contains(process)) {

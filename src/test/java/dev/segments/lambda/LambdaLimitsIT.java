@@ -83,6 +83,8 @@ class LambdaLimitsIT {
             Process busy = cgroup.start(List.of("/bin/sh", "-c", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done"), Map.of(), log.toFile());
             assertEquals(0, busy.waitFor());
             assertTrue(cgroup.throttledPeriods() > 0, "a busy loop at 10% of a core was never throttled");
+            long used = cgroup.cpuNanos();
+            assertTrue(used == -1 || used > 50_000_000L, "the busy loop's CPU time was not counted: " + used + " ns");
         } finally {
             cgroup.close();
             Files.delete(log);

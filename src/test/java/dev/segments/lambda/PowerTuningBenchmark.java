@@ -34,9 +34,9 @@ import org.junit.jupiter.api.Test;
  * against dynalite. Per memory size: cold start (process start to the first answered PATCH,
  * median of three, and of it the init: process start to the first poll for an event), a small
  * PATCH's duration as Lambda bills it (p50, p99), a one-schedule PATCH and a GET on a
- * 15,000-user segment with every user scheduled (medians; again with {@code Accept-Encoding: gzip}), the peak memory, and the cost of a
+ * 15,000-user segment with every user scheduled (medians, after two PATCHes to warm up; again with {@code Accept-Encoding: gzip}), the peak memory, and the cost of a
  * million small PATCHes from the prices below and the DynamoDB request units a
- * {@link DynamoMeter} counted. An OOM kill, a timeout or an over-cap answer shows in its cell.
+ * {@link DynamoMeter} counted; then the mean CPU time of each kind of call. An OOM kill, a timeout or an over-cap answer shows in its cell.
  * Prints one table; asserts nothing. Run with {@code bash scripts/power-tuning.sh}.
  */
 @Tag("benchmark")
@@ -146,8 +146,9 @@ class PowerTuningBenchmark {
         }
 
         List<String> lines = new ArrayList<>();
+        List<String> cpu = new ArrayList<>();
         for (Row row : rows) {
-            lines.add(measure(functions.get(row.build()), row.memoryMb(), timeout, table, endpoint, log, bigUser, small));
+            lines.add(measure(functions.get(row.build()), row.memoryMb(), timeout, table, endpoint, log, bigUser, small, cpu));
         }
 
         System.out.printf("%nBENCHMARK power tuning: the packaged function in Lambda's memory and CPU limits (CPU share = memory / %,d MB),"
@@ -156,6 +157,7 @@ class PowerTuningBenchmark {
                 + "| 15,000-user PATCH / GET, gzip | peak memory | cost / 1M PATCHes (Lambda + DynamoDB) |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         lines.forEach(System.out::println);
+        cpu.forEach(System.out::println);
         System.out.printf("DynamoDB per small PATCH (10-user segment, mean of 20): %s%n", small);
         System.out.printf("DynamoDB per one-schedule PATCH on the 15,000-user segment: cold (no chunk held) %s; warm (mean of %d) %s%n",
                 bigCold, WARM_CYCLE, bigPatch);
@@ -165,9 +167,13 @@ class PowerTuningBenchmark {
                 DYNAMODB_WRITE_UNIT * 1e6, System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     }
 
-    /** One row of the table: a fresh environment (cgroups) at this memory size. */
+    /**
+     * One row of the table: a fresh environment (cgroups) at this memory size. Adds to
+     * {@code cpu} the mean CPU time of each kind of call, which the machine's other work and the
+     * CFS period's phase move far less than durations.
+     */
     private static String measure(PackagedFunction function, int memoryMb, Duration timeout, String table, String endpoint, Path log,
-            String bigUser, Usage dynamo) throws Exception {
+            String bigUser, Usage dynamo, List<String> cpu) throws Exception {
         try (ExecutionEnvironment environment = new ExecutionEnvironment(function, memoryMb, timeout, table, endpoint, TOKEN,
                 RATE_PER_MINUTE, log)) {
             int n = 0;
@@ -187,15 +193,20 @@ class PowerTuningBenchmark {
             }
             String p50;
             String p99;
+            long cpuSmall = -1;
+            long cpuBig = -1;
+            long cpuGet = -1;
             double meanBilledMillis = Double.NaN;
             try {
                 for (int i = 0; i < WARMUP; i++) {
                     smallPatch(environment, n++);
                 }
                 List<Long> durations = new ArrayList<>();
+                long cpuBefore = environment.cpuNanos();
                 for (int i = 0; i < SAMPLES; i++) {
                     durations.add(smallPatch(environment, n++).answer().durationNanos());
                 }
+                cpuSmall = (environment.cpuNanos() - cpuBefore) / SAMPLES;
                 Collections.sort(durations);
                 p50 = millis(durations.get(SAMPLES / 2));
                 p99 = millis(durations.get(SAMPLES * 99 / 100));
@@ -207,10 +218,15 @@ class PowerTuningBenchmark {
             }
             String bigPatch;
             try {
+                // Two to warm up, so that the segment is as it was: the first reads every chunk.
+                bigPatch(environment, bigUser, 0);
+                bigPatch(environment, bigUser, 1);
                 List<Long> durations = new ArrayList<>();
+                long cpuBefore = environment.cpuNanos();
                 for (int i = 0; i < BIG_SAMPLES; i++) {
                     durations.add(bigPatch(environment, bigUser, i).answer().durationNanos());
                 }
+                cpuBig = (environment.cpuNanos() - cpuBefore) / BIG_SAMPLES;
                 bigPatch = millis(median(durations));
             } catch (InvocationFailed failed) {
                 bigPatch = failure(failed);
@@ -218,9 +234,11 @@ class PowerTuningBenchmark {
             String bigGet;
             try {
                 List<Long> durations = new ArrayList<>();
+                long cpuBefore = environment.cpuNanos();
                 for (int i = 0; i < BIG_SAMPLES; i++) {
                     durations.add(ok(environment, "GET", LargestSegment.USERS_PATH, null, null).answer().durationNanos());
                 }
+                cpuGet = (environment.cpuNanos() - cpuBefore) / BIG_SAMPLES;
                 bigGet = millis(median(durations));
             } catch (InvocationFailed failed) {
                 bigGet = failure(failed);
@@ -239,6 +257,11 @@ class PowerTuningBenchmark {
                 bigGzip = millis(median(patches)) + " / " + millis(median(gets));
             } catch (InvocationFailed failed) {
                 bigGzip = failure(failed);
+            }
+            if (environment.cpuNanos() >= 0 && cpuSmall > 0 && cpuBig > 0 && cpuGet > 0) {
+                cpu.add(String.format(Locale.ROOT, "CPU per call, %s %,d MB (mean of %d small, %d big): small PATCH %s, "
+                        + "15,000-user PATCH %s (%.2fx), 15,000-user GET %s", function.build().label(), memoryMb, SAMPLES,
+                        BIG_SAMPLES, millis(cpuSmall), millis(cpuBig), (double) cpuBig / cpuSmall, millis(cpuGet)));
             }
             String cost = "";
             if (!Double.isNaN(meanBilledMillis)) {
