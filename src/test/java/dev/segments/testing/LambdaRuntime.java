@@ -3,11 +3,9 @@ package dev.segments.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.segments.testing.LoopbackHttpServer.Request;
+import dev.segments.testing.LoopbackHttpServer.Response;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -25,7 +23,9 @@ import java.util.function.Consumer;
 /**
  * A stand-in for AWS Lambda's Runtime API on loopback: the packaged function (JVM or native)
  * polls it for events exactly as it polls Lambda, so a test drives the same Lambda HTTP path
- * as production. Each call becomes an API Gateway HTTP API (payload v2) event.
+ * as production. Each call becomes an API Gateway HTTP API (payload v2) event. It serves the
+ * Runtime API's HTTP with {@link LoopbackHttpServer}, which reads a response as fast as the
+ * socket gives it: the duration of an invocation ends when its response has been read.
  *
  * <p>It holds the function to Lambda's limits: a response payload over
  * {@link #MAX_RESPONSE_BYTES} fails the invocation (API Gateway then answers 500), and with a
@@ -42,16 +42,10 @@ public final class LambdaRuntime implements AutoCloseable {
     /** Lambda's limit on a synchronous invocation's response payload (6 MB and 100 bytes). */
     public static final int MAX_RESPONSE_BYTES = 6_291_556;
 
-    static {
-        // Without TCP_NODELAY the JDK's HTTP server and the function's HTTP client meet Nagle's
-        // algorithm and delayed ACKs: about 40 ms added to every invocation. It is read once, when
-        // the JVM makes its first HTTP server, so this class sets it before making its own.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NEXT = "/2018-06-01/runtime/invocation/next";
     private static final String INIT_ERROR = "/2018-06-01/runtime/init/error";
+    private static final String INVOCATION = "/2018-06-01/runtime/invocation/";
     /** Lambda's longest timeout, for runtimes made without one. */
     private static final Duration LONGEST = Duration.ofMinutes(15);
 
@@ -103,7 +97,7 @@ public final class LambdaRuntime implements AutoCloseable {
         }
     }
 
-    private final HttpServer server;
+    private final LoopbackHttpServer server;
     private final Duration timeout;
     private final Consumer<InvocationFailed> onTimeout;
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -130,10 +124,7 @@ public final class LambdaRuntime implements AutoCloseable {
     public LambdaRuntime(Duration timeout, Consumer<InvocationFailed> onTimeout) throws IOException {
         this.timeout = timeout;
         this.onTimeout = onTimeout;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        server.setExecutor(Executors.newCachedThreadPool());
-        server.createContext("/2018-06-01/runtime/", this::handle);
-        server.start();
+        server = new LoopbackHttpServer(this::handle);
     }
 
     /**
@@ -154,7 +145,7 @@ public final class LambdaRuntime implements AutoCloseable {
 
     /** The value for AWS_LAMBDA_RUNTIME_API. */
     public String address() {
-        return "127.0.0.1:" + server.getAddress().getPort();
+        return "127.0.0.1:" + server.port();
     }
 
     /** Sends one HTTP request through the function and waits for its answer. */
@@ -237,58 +228,55 @@ public final class LambdaRuntime implements AutoCloseable {
         return lost;
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        String path = exchange.getRequestURI().getPath();
-        try {
-            if (path.equals(NEXT)) {
-                int generation = deaths.get();
-                polled.complete(null);
-                Invocation next = queue.take();
-                if (generation != deaths.get()) {
-                    // Polled by a process that has died since: keep the event for the next one.
-                    queue.addFirst(next);
-                    reply(exchange, 500, "");
-                    return;
-                }
-                inFlight.put(next.id, next);
-                long deadline = System.currentTimeMillis() + timeout.toMillis();
-                exchange.getResponseHeaders().add("Lambda-Runtime-Aws-Request-Id", next.id);
-                exchange.getResponseHeaders().add("Lambda-Runtime-Deadline-Ms", Long.toString(deadline));
-                exchange.getResponseHeaders().add("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:000000000000:function:benchmark");
-                exchange.getResponseHeaders().add("Content-Type", "application/json");
-                next.takenAt = System.nanoTime();
-                deadlines.schedule(() -> timedOut(next), timeout.toMillis(), TimeUnit.MILLISECONDS);
-                reply(exchange, 200, next.event);
-                return;
+    private Response handle(Request request) throws InterruptedException {
+        String path = request.path();
+        if (path.equals(NEXT)) {
+            int generation = deaths.get();
+            polled.complete(null);
+            Invocation next = queue.take();
+            if (generation != deaths.get()) {
+                // Polled by a process that has died since: keep the event for the next one.
+                queue.addFirst(next);
+                return Response.of(500, "");
             }
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            if (path.equals(INIT_ERROR)) {
-                polled.completeExceptionally(new InvocationFailed(Failure.INIT_FAILED, new String(body, StandardCharsets.UTF_8)));
-                reply(exchange, 202, "");
-                return;
-            }
-            // /2018-06-01/runtime/invocation/{id}/response or /error
-            String[] parts = path.split("/");
-            Invocation done = inFlight.remove(parts[4]);
-            if (done != null) {
-                long duration = System.nanoTime() - done.takenAt;
-                if (!parts[5].equals("response")) {
-                    done.answer.completeExceptionally(new InvocationFailed(Failure.FUNCTION_ERROR, new String(body, StandardCharsets.UTF_8)));
-                } else if (body.length > MAX_RESPONSE_BYTES) {
-                    done.answer.completeExceptionally(new InvocationFailed(Failure.RESPONSE_TOO_LARGE, "the response payload is "
-                            + body.length + " bytes; Lambda's limit is " + MAX_RESPONSE_BYTES));
-                    reply(exchange, 413, "{\"errorMessage\":\"Exceeded maximum allowed payload size (" + MAX_RESPONSE_BYTES
-                            + " bytes).\",\"errorType\":\"RequestEntityTooLarge\"}");
-                    return;
-                } else {
-                    done.answer.complete(new Answer(JSON.readTree(body), duration, body.length));
-                }
-            }
-            reply(exchange, 202, "");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            reply(exchange, 500, "");
+            inFlight.put(next.id, next);
+            long deadline = System.currentTimeMillis() + timeout.toMillis();
+            next.takenAt = System.nanoTime();
+            deadlines.schedule(() -> timedOut(next), timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return new Response(200, Map.of("Lambda-Runtime-Aws-Request-Id", next.id,
+                    "Lambda-Runtime-Deadline-Ms", Long.toString(deadline),
+                    "Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:000000000000:function:benchmark",
+                    "Content-Type", "application/json"), next.event.getBytes(StandardCharsets.UTF_8));
         }
+        byte[] body = request.body();
+        if (path.equals(INIT_ERROR)) {
+            polled.completeExceptionally(new InvocationFailed(Failure.INIT_FAILED, new String(body, StandardCharsets.UTF_8)));
+            return Response.of(202, "");
+        }
+        if (!path.startsWith(INVOCATION)) {
+            return Response.of(404, "");
+        }
+        // /2018-06-01/runtime/invocation/{id}/response or /error
+        String[] parts = path.split("/");
+        Invocation done = inFlight.remove(parts[4]);
+        if (done != null) {
+            long duration = System.nanoTime() - done.takenAt;
+            if (!parts[5].equals("response")) {
+                done.answer.completeExceptionally(new InvocationFailed(Failure.FUNCTION_ERROR, new String(body, StandardCharsets.UTF_8)));
+            } else if (body.length > MAX_RESPONSE_BYTES) {
+                done.answer.completeExceptionally(new InvocationFailed(Failure.RESPONSE_TOO_LARGE, "the response payload is "
+                        + body.length + " bytes; Lambda's limit is " + MAX_RESPONSE_BYTES));
+                return Response.of(413, "{\"errorMessage\":\"Exceeded maximum allowed payload size (" + MAX_RESPONSE_BYTES
+                        + " bytes).\",\"errorType\":\"RequestEntityTooLarge\"}");
+            } else {
+                try {
+                    done.answer.complete(new Answer(JSON.readTree(body), duration, body.length));
+                } catch (IOException e) {
+                    done.answer.completeExceptionally(e);
+                }
+            }
+        }
+        return Response.of(202, "");
     }
 
     /** The process is stopped before the caller hears of the timeout, so that its next invocation finds none running. */
@@ -304,18 +292,9 @@ public final class LambdaRuntime implements AutoCloseable {
         }
     }
 
-    private static void reply(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            exchange.getResponseBody().write(bytes);
-        }
-        exchange.close();
-    }
-
     @Override
     public void close() {
         deadlines.shutdownNow();
-        server.stop(0);
+        server.close();
     }
 }
