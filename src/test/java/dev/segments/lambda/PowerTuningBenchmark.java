@@ -169,8 +169,8 @@ class PowerTuningBenchmark {
 
     /**
      * One row of the table: a fresh environment (cgroups) at this memory size. Adds to
-     * {@code cpu} the mean CPU time of each kind of call, which the machine's other work and the
-     * CFS period's phase move far less than durations.
+     * {@code cpu} the mean CPU time of each kind of call, which, unlike a duration, does not
+     * depend on where a call falls in the CFS period.
      */
     private static String measure(PackagedFunction function, int memoryMb, Duration timeout, String table, String endpoint, Path log,
             String bigUser, Usage dynamo, List<String> cpu) throws Exception {
