@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segments.dynamo.Table;
+import dev.segments.testing.HttpMessages.Request;
+import dev.segments.testing.HttpMessages.Response;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -89,8 +91,8 @@ public final class DynamoMeter extends StoreProxy {
     }
 
     @Override
-    Answer forward(Request request, byte[] body) throws IOException, InterruptedException {
-        String operation = request.operation();
+    Response forward(Request request, byte[] body) throws IOException, InterruptedException {
+        String operation = operation(request);
         ObjectNode parsed = body.length == 0 ? null : (ObjectNode) JSON.readTree(body);
         if (WRITES.contains(operation)) {
             synchronized (this) {
@@ -100,7 +102,7 @@ public final class DynamoMeter extends StoreProxy {
         return metered(request, operation, parsed);
     }
 
-    private Answer metered(Request request, String operation, ObjectNode parsed) throws IOException, InterruptedException {
+    private Response metered(Request request, String operation, ObjectNode parsed) throws IOException, InterruptedException {
         List<Write> writes = parsed != null && WRITES.contains(operation) ? writes(operation, parsed) : List.of();
         for (Write write : writes) {
             write.before = read(write.table, write.key);
@@ -108,7 +110,7 @@ public final class DynamoMeter extends StoreProxy {
         if (parsed != null && (READS.contains(operation) || WRITES.contains(operation))) {
             parsed.put("ReturnConsumedCapacity", "TOTAL");
         }
-        Answer response = super.forward(request, parsed == null ? new byte[0] : JSON.writeValueAsBytes(parsed));
+        Response response = super.forward(request, parsed == null ? new byte[0] : JSON.writeValueAsBytes(parsed));
         JsonNode answer = response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
         synchronized (this) {
             requests.merge(operation, 1, Integer::sum);
@@ -175,7 +177,7 @@ public final class DynamoMeter extends StoreProxy {
     private JsonNode read(String table, JsonNode key) throws IOException, InterruptedException {
         ObjectNode get = JSON.createObjectNode().put("TableName", table).put("ConsistentRead", true);
         get.set("Key", key);
-        Answer response = send("POST", "/", Map.of("x-amz-target", List.of("DynamoDB_20120810.GetItem"),
+        Response response = send("POST", "/", Map.of("x-amz-target", List.of("DynamoDB_20120810.GetItem"),
                 "x-amz-date", List.of("20200101T000000Z"), "content-type", List.of("application/x-amz-json-1.0"),
                 "authorization", List.of("AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, "
                         + "SignedHeaders=host, Signature=0")), JSON.writeValueAsBytes(get));

@@ -3,11 +3,12 @@ package dev.segments.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.segments.testing.LoopbackHttpServer.Request;
-import dev.segments.testing.LoopbackHttpServer.Response;
+import dev.segments.testing.HttpMessages.Request;
+import dev.segments.testing.HttpMessages.Response;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -243,10 +244,10 @@ public final class LambdaRuntime implements AutoCloseable {
             long deadline = System.currentTimeMillis() + timeout.toMillis();
             next.takenAt = System.nanoTime();
             deadlines.schedule(() -> timedOut(next), timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return new Response(200, Map.of("Lambda-Runtime-Aws-Request-Id", next.id,
-                    "Lambda-Runtime-Deadline-Ms", Long.toString(deadline),
-                    "Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:000000000000:function:benchmark",
-                    "Content-Type", "application/json"), next.event.getBytes(StandardCharsets.UTF_8));
+            return new Response(200, Map.of("Lambda-Runtime-Aws-Request-Id", List.of(next.id),
+                    "Lambda-Runtime-Deadline-Ms", List.of(Long.toString(deadline)),
+                    "Lambda-Runtime-Invoked-Function-Arn", List.of("arn:aws:lambda:us-east-1:000000000000:function:benchmark"),
+                    "Content-Type", List.of("application/json")), next.event.getBytes(StandardCharsets.UTF_8));
         }
         byte[] body = request.body();
         if (path.equals(INIT_ERROR)) {

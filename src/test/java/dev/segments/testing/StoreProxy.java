@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.segments.testing.HttpMessages.Request;
+import dev.segments.testing.HttpMessages.Response;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -121,19 +122,6 @@ public class StoreProxy implements AutoCloseable {
     }
 
     private record RandomFaults(double rate, Set<String> operations, Set<Fault> kinds) {
-    }
-
-    /** A request as the service sent it; header names in lower case. */
-    record Request(String method, String path, Map<String, List<String>> headers, byte[] body) {
-        String operation() {
-            List<String> target = headers.get("x-amz-target");
-            String value = target == null ? "" : target.get(0);
-            return value.substring(value.indexOf('.') + 1);
-        }
-    }
-
-    /** An answer to pass on to the service. */
-    record Answer(int status, Map<String, List<String>> headers, byte[] body) {
     }
 
     private static final Set<String> BATCHES = Set.of("BatchGetItem", "BatchWriteItem");
@@ -262,7 +250,7 @@ public class StoreProxy implements AutoCloseable {
             InputStream in = new BufferedInputStream(socket.getInputStream());
             OutputStream out = new BufferedOutputStream(socket.getOutputStream());
             Request request;
-            while ((request = read(in)) != null) {
+            while ((request = HttpMessages.read(in, out)) != null) {
                 if (!answer(request, socket, out)) {
                     return;
                 }
@@ -276,13 +264,13 @@ public class StoreProxy implements AutoCloseable {
 
     /** Handles one request; false if the connection must end. */
     private boolean answer(Request request, Socket socket, OutputStream out) throws IOException, InterruptedException {
-        String operation = request.operation();
+        String operation = operation(request);
         calls.computeIfAbsent(operation, k -> new AtomicLong()).incrementAndGet();
         Armed a = armed.get();
         if (a != null && a.operation().equals(operation) && armed.compareAndSet(a, null)) {
             a.kill().run();
             a.done().countDown();
-            write(out, error(500, "InternalServerError", "killed"));
+            HttpMessages.write(out, error(500, "InternalServerError", "killed"));
             return false;
         }
         Hold hold = poll(holds, operation);
@@ -291,9 +279,9 @@ public class StoreProxy implements AutoCloseable {
             hold.released.await();
         }
         Fault fault = choose(operation);
-        Answer partial = fault == Fault.PARTIAL_BATCH ? partial(request, operation) : null;
+        Response partial = fault == Fault.PARTIAL_BATCH ? partial(request, operation) : null;
         if (fault == null || (fault == Fault.PARTIAL_BATCH && partial == null)) {
-            write(out, forward(request, request.body()));
+            HttpMessages.write(out, forward(request, request.body()));
             return true;
         }
         injected.computeIfAbsent(fault.name(), k -> new AtomicLong()).incrementAndGet();
@@ -309,14 +297,14 @@ public class StoreProxy implements AutoCloseable {
             }
             case APPLIED_THEN_SERVER_ERROR -> {
                 forward(request, request.body());
-                write(out, error(500, "com.amazonaws.dynamodb.v20120810#InternalServerError", "Internal server error"));
+                HttpMessages.write(out, error(500, "com.amazonaws.dynamodb.v20120810#InternalServerError", "Internal server error"));
                 return true;
             }
-            case PROVISIONED_THROUGHPUT_EXCEEDED -> write(out, throughputExceeded());
-            case THROTTLING -> write(out, error(400, "com.amazon.coral.availability#ThrottlingException",
+            case PROVISIONED_THROUGHPUT_EXCEEDED -> HttpMessages.write(out, throughputExceeded());
+            case THROTTLING -> HttpMessages.write(out, error(400, "com.amazon.coral.availability#ThrottlingException",
                     "Rate of requests exceeds the allowed throughput."));
-            case SERVER_ERROR -> write(out, error(500, "com.amazonaws.dynamodb.v20120810#InternalServerError", "Internal server error"));
-            case PARTIAL_BATCH -> write(out, partial);
+            case SERVER_ERROR -> HttpMessages.write(out, error(500, "com.amazonaws.dynamodb.v20120810#InternalServerError", "Internal server error"));
+            case PARTIAL_BATCH -> HttpMessages.write(out, partial);
         }
         return true;
     }
@@ -351,7 +339,7 @@ public class StoreProxy implements AutoCloseable {
      * {@code UnprocessedKeys} (the table's keys-and-attributes with the keys left). Null for a
      * read of one key, which cannot be split.
      */
-    private Answer partial(Request request, String operation) throws IOException, InterruptedException {
+    private Response partial(Request request, String operation) throws IOException, InterruptedException {
         boolean write = operation.equals("BatchWriteItem");
         ObjectNode body = (ObjectNode) JSON.readTree(request.body());
         ObjectNode requested = (ObjectNode) body.get("RequestItems");
@@ -370,9 +358,9 @@ public class StoreProxy implements AutoCloseable {
             Collections.shuffle(shuffled, random);
             processed = fewest + random.nextInt(elements.size() - fewest);
         }
-        Answer answer;
+        Response answer;
         if (processed == 0) {
-            answer = new Answer(200, Map.of("Content-Type", List.of("application/x-amz-json-1.0")), "{}".getBytes(StandardCharsets.UTF_8));
+            answer = new Response(200, Map.of("Content-Type", List.of("application/x-amz-json-1.0")), "{}".getBytes(StandardCharsets.UTF_8));
         } else {
             ObjectNode forwarded = body.deepCopy();
             forwarded.set("RequestItems", group(requested, shuffled.subList(0, processed), write));
@@ -389,7 +377,7 @@ public class StoreProxy implements AutoCloseable {
         CRC32 crc = new CRC32();
         crc.update(bytes);
         headers.put("x-amz-crc32", List.of(Long.toString(crc.getValue())));
-        return new Answer(200, headers, bytes);
+        return new Response(200, headers, bytes);
     }
 
     /** The elements, per table, as a {@code RequestItems}-shaped object. */
@@ -413,12 +401,12 @@ public class StoreProxy implements AutoCloseable {
     }
 
     /** Passes {@code request} on to the store with this body (all of it, or the part of a batch that goes through). */
-    Answer forward(Request request, byte[] body) throws IOException, InterruptedException {
+    Response forward(Request request, byte[] body) throws IOException, InterruptedException {
         return send(request.method(), request.path(), request.headers(), body);
     }
 
     /** Sends a request straight to the store, unwatched; {@code headers} named in lower case. */
-    final Answer send(String method, String path, Map<String, List<String>> requestHeaders, byte[] body)
+    final Response send(String method, String path, Map<String, List<String>> requestHeaders, byte[] body)
             throws IOException, InterruptedException {
         HttpRequest.Builder forwarded = HttpRequest.newBuilder(URI.create(target + path))
                 .timeout(Duration.ofSeconds(30))
@@ -435,79 +423,32 @@ public class StoreProxy implements AutoCloseable {
                 headers.put(name, List.copyOf(values));
             }
         });
-        return new Answer(response.statusCode(), headers, response.body());
+        return new Response(response.statusCode(), headers, response.body());
     }
 
-    private static Answer throughputExceeded() {
+    private static Response throughputExceeded() {
         return error(400, "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
                 "The level of configured provisioned throughput for the table was exceeded. "
                         + "Consider increasing your provisioning level with the UpdateTable API.");
     }
 
-    private static Answer error(int status, String type, String message) {
+    private static Response error(int status, String type, String message) {
         ObjectNode body = JSON.createObjectNode().put("__type", type).put("message", message);
         Map<String, List<String>> headers = new LinkedHashMap<>();
         headers.put("Content-Type", List.of("application/x-amz-json-1.0"));
         headers.put("x-amzn-RequestId", List.of("store-proxy-" + System.nanoTime()));
         try {
-            return new Answer(status, headers, JSON.writeValueAsBytes(body));
+            return new Response(status, headers, JSON.writeValueAsBytes(body));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static Request read(InputStream in) throws IOException {
-        String requestLine = line(in);
-        if (requestLine == null || requestLine.isEmpty()) {
-            return null;
-        }
-        String[] parts = requestLine.split(" ");
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (String header = line(in); header != null && !header.isEmpty(); header = line(in)) {
-            int colon = header.indexOf(':');
-            headers.computeIfAbsent(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-                    .add(header.substring(colon + 1).trim());
-        }
-        List<String> length = headers.get("content-length");
-        byte[] body = in.readNBytes(length == null ? 0 : Integer.parseInt(length.get(0)));
-        return new Request(parts[0], parts[1], headers, body);
-    }
-
-    /** One header line without its CRLF; null at the end of the stream. */
-    private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) != -1 && b != '\n') {
-            if (b != '\r') {
-                bytes.write(b);
-            }
-        }
-        if (b == -1 && bytes.size() == 0) {
-            return null;
-        }
-        return bytes.toString(StandardCharsets.ISO_8859_1);
-    }
-
-    private static void write(OutputStream out, Answer answer) throws IOException {
-        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(answer.status()).append(' ').append(reason(answer.status())).append("\r\n");
-        answer.headers().forEach((name, values) -> {
-            if (!name.equalsIgnoreCase("content-length")) {
-                values.forEach(value -> head.append(name).append(": ").append(value).append("\r\n"));
-            }
-        });
-        head.append("Content-Length: ").append(answer.body().length).append("\r\n\r\n");
-        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-        out.write(answer.body());
-        out.flush();
-    }
-
-    private static String reason(int status) {
-        return switch (status) {
-            case 200 -> "OK";
-            case 400 -> "Bad Request";
-            case 500 -> "Internal Server Error";
-            default -> "Status";
-        };
+    /** The DynamoDB operation a request asks for, from its {@code X-Amz-Target} header. */
+    static String operation(Request request) {
+        String target = request.header("x-amz-target");
+        String value = target == null ? "" : target;
+        return value.substring(value.indexOf('.') + 1);
     }
 
     private static Map<String, Long> snapshot(Map<String, AtomicLong> counters) {
