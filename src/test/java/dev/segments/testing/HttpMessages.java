@@ -14,9 +14,9 @@ import java.util.Map;
 
 /**
  * HTTP/1.1 requests and responses as the test servers on loopback ({@link LoopbackHttpServer},
- * {@link StoreProxy}) read and write them: a body of a Content-Length read straight into one
- * array of that length (from a buffered stream whose buffer is smaller than the body, in as few
- * reads as the socket allows), or a chunked body; {@code Expect: 100-continue} answered.
+ * {@link StoreProxy}) read and write them: a body of a Content-Length read into one array of
+ * that length (past the stream's buffer when it is larger), or a chunked body;
+ * {@code Expect: 100-continue} answered.
  */
 final class HttpMessages {
 

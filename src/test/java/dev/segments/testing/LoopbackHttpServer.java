@@ -22,8 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * bills an invocation until its Runtime API has the response, so the stand-in's reading is part
  * of every duration the harness measures. The JDK's server reads a body 8 KB at a time through a
  * heap buffer: a 4.5 MB response event posted by a JVM took a median of 5.8 ms to arrive there,
- * 3.3 ms read into one array of its length in as few reads as the socket allows, as Lambda's own
- * runtime API emulator (Go, {@code io.ReadAll}) reads it.
+ * 3.3 ms read into one array of its length, as Lambda's own runtime API emulator (Go,
+ * {@code io.ReadAll}) reads it whole.
  */
 final class LoopbackHttpServer implements AutoCloseable {
 
