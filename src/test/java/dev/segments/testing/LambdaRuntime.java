@@ -125,7 +125,7 @@ public final class LambdaRuntime implements AutoCloseable {
     public LambdaRuntime(Duration timeout, Consumer<InvocationFailed> onTimeout) throws IOException {
         this.timeout = timeout;
         this.onTimeout = onTimeout;
-        server = new LoopbackHttpServer(this::handle);
+        server = new LoopbackHttpServer("runtime-api", LoopbackHttpServer.answering(this::handle));
     }
 
     /**

@@ -10,15 +10,18 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The HTTP/1.1 a Lambda runtime client speaks to the Runtime API, served on loopback
- * ({@link HttpMessages}): kept-alive connections, one thread each, so that a poll may block in
- * its handler as Lambda's long poll does.
+ * HTTP/1.1 served on loopback for the test stand-ins ({@link HttpMessages}): kept-alive
+ * connections, one thread each, so that a handler may block (the Runtime API's long poll, a
+ * store request held by {@link StoreProxy}). A handler either answers a request with a
+ * {@link Response} ({@link #answering}) or is given the connection to answer on, break or end
+ * ({@link Exchange}, for faults).
  *
- * <p>Its own rather than the JDK's HTTP server because of how a response event is read. Lambda
+ * <p>The Runtime API stand-in uses it rather than the JDK's HTTP server because of how a
+ * response event is read. Lambda
  * bills an invocation until its Runtime API has the response, so the stand-in's reading is part
  * of every duration the harness measures. The JDK's server reads a body 8 KB at a time through a
  * heap buffer: a 4.5 MB response event posted by a JVM took a median of 5.8 ms to arrive there,
@@ -27,23 +30,48 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class LoopbackHttpServer implements AutoCloseable {
 
+    /** Answers a request with a response; the connection is kept unless the request asks to close it. */
     interface Handler {
         Response handle(Request request) throws Exception;
+    }
+
+    /** Handles a request on its connection; false if the connection must end. */
+    interface Exchange {
+        boolean handle(Request request, Socket socket, OutputStream out) throws IOException, InterruptedException;
     }
 
     /** Request heads are a few hundred bytes; bodies larger than this are read around the buffer. */
     private static final int BUFFER = 64 * 1024;
 
     private final ServerSocket listener;
-    private final Handler handler;
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final String name;
+    private final Exchange exchange;
+    private final Map<Socket, Thread> open = new ConcurrentHashMap<>();
 
-    LoopbackHttpServer(Handler handler) throws IOException {
-        this.handler = handler;
-        listener = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(this::accept, "runtime-api-accept");
+    /** Serving on a free port, on threads named after {@code name}. */
+    LoopbackHttpServer(String name, Exchange exchange) throws IOException {
+        this.name = name;
+        this.exchange = exchange;
+        listener = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(this::accept, name + "-accept");
         acceptor.setDaemon(true);
         acceptor.start();
+    }
+
+    /** The exchange that writes {@code handler}'s response (500 if it throws). */
+    static Exchange answering(Handler handler) {
+        return (request, socket, out) -> {
+            Response response;
+            try {
+                response = handler.handle(request);
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                response = Response.of(500, String.valueOf(e));
+            }
+            HttpMessages.write(out, response);
+            return !"close".equalsIgnoreCase(request.header("connection"));
+        };
     }
 
     int port() {
@@ -54,9 +82,9 @@ final class LoopbackHttpServer implements AutoCloseable {
         try {
             while (true) {
                 Socket socket = listener.accept();
-                open.add(socket);
-                Thread connection = new Thread(() -> serve(socket), "runtime-api-connection");
+                Thread connection = new Thread(() -> serve(socket), name);
                 connection.setDaemon(true);
+                open.put(socket, connection);
                 connection.start();
             }
         } catch (IOException closed) {
@@ -64,35 +92,29 @@ final class LoopbackHttpServer implements AutoCloseable {
         }
     }
 
+    /** One client connection: requests one after another until it closes or the exchange ends it. */
     private void serve(Socket socket) {
         try (socket) {
             // Without it, the small writes of a request or response meet Nagle's algorithm and
-            // delayed ACKs: about 40 ms added to every invocation.
+            // delayed ACKs: about 40 ms added to every exchange.
             socket.setTcpNoDelay(true);
             InputStream in = new BufferedInputStream(socket.getInputStream(), BUFFER);
             OutputStream out = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
             Request request;
             while ((request = HttpMessages.read(in, out)) != null) {
-                Response response;
-                try {
-                    response = handler.handle(request);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (Exception e) {
-                    response = Response.of(500, String.valueOf(e));
-                }
-                HttpMessages.write(out, response);
-                if ("close".equalsIgnoreCase(request.header("connection"))) {
+                if (!exchange.handle(request, socket, out)) {
                     return;
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            // The client went away, or sent what this server does not read: the connection ends.
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            // The client went away, the server is closing, or the client sent what this server
+            // does not read: the connection ends.
         } finally {
             open.remove(socket);
         }
     }
 
+    /** Stops accepting, closes every connection and interrupts its thread (a handler blocked in it). */
     @Override
     public void close() {
         try {
@@ -100,12 +122,13 @@ final class LoopbackHttpServer implements AutoCloseable {
         } catch (IOException e) {
             // closing
         }
-        for (Socket socket : open) {
+        open.forEach((socket, thread) -> {
             try {
                 socket.close();
             } catch (IOException e) {
                 // closing
             }
-        }
+            thread.interrupt();
+        });
     }
 }

@@ -36,7 +36,7 @@ class LoopbackHttpServerTest {
     void aResponseEventOfMegabytesArrivesWholeFromHttpUrlConnection() throws Exception {
         byte[] event = new byte[5_000_000];
         new Random(7).nextBytes(event);
-        try (LoopbackHttpServer server = new LoopbackHttpServer(this::echoLength)) {
+        try (LoopbackHttpServer server = new LoopbackHttpServer("test", LoopbackHttpServer.answering(this::echoLength))) {
             for (int i = 0; i < 2; i++) {
                 HttpURLConnection post = (HttpURLConnection) URI.create("http://127.0.0.1:" + server.port()
                         + "/2018-06-01/runtime/invocation/abc/response").toURL().openConnection();
@@ -57,7 +57,7 @@ class LoopbackHttpServerTest {
 
     @Test
     void aChunkedBodyAfterAContinueAndTheNextRequestOnTheSameConnection() throws Exception {
-        try (LoopbackHttpServer server = new LoopbackHttpServer(this::echoLength);
+        try (LoopbackHttpServer server = new LoopbackHttpServer("test", LoopbackHttpServer.answering(this::echoLength));
                 Socket socket = new Socket("127.0.0.1", server.port())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();

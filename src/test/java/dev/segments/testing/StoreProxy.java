@@ -6,13 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.segments.testing.HttpMessages.Request;
 import dev.segments.testing.HttpMessages.Response;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,8 +29,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -129,13 +122,8 @@ public class StoreProxy implements AutoCloseable {
             "transfer-encoding", "keep-alive");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final ServerSocket server;
+    private final LoopbackHttpServer server;
     private final String target;
-    private final ExecutorService connections = Executors.newCachedThreadPool(r -> {
-        Thread thread = new Thread(r, "store-proxy");
-        thread.setDaemon(true);
-        return thread;
-    });
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicReference<Armed> armed = new AtomicReference<>();
@@ -145,18 +133,14 @@ public class StoreProxy implements AutoCloseable {
     private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> injected = new ConcurrentHashMap<>();
     private volatile Random random = new Random(1);
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
 
     public StoreProxy(String targetEndpoint) throws IOException {
         this.target = targetEndpoint;
-        server = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(this::accept, "store-proxy-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        server = new LoopbackHttpServer("store-proxy", this::answer);
     }
 
     public String endpoint() {
-        return "http://127.0.0.1:" + server.getLocalPort();
+        return "http://127.0.0.1:" + server.port();
     }
 
     /**
@@ -229,37 +213,6 @@ public class StoreProxy implements AutoCloseable {
         boolean fired = a.done().await(timeoutMillis, TimeUnit.MILLISECONDS);
         armed.compareAndSet(a, null);
         return fired;
-    }
-
-    private void accept() {
-        while (!server.isClosed()) {
-            try {
-                Socket socket = server.accept();
-                open.add(socket);
-                connections.execute(() -> serve(socket));
-            } catch (IOException closed) {
-                return;
-            }
-        }
-    }
-
-    /** One client connection: requests one after another (keep-alive) until it closes or a fault ends it. */
-    private void serve(Socket socket) {
-        try (socket) {
-            socket.setTcpNoDelay(true);
-            InputStream in = new BufferedInputStream(socket.getInputStream());
-            OutputStream out = new BufferedOutputStream(socket.getOutputStream());
-            Request request;
-            while ((request = HttpMessages.read(in, out)) != null) {
-                if (!answer(request, socket, out)) {
-                    return;
-                }
-            }
-        } catch (IOException | InterruptedException gone) {
-            // the client went away, or the proxy is closing
-        } finally {
-            open.remove(socket);
-        }
     }
 
     /** Handles one request; false if the connection must end. */
@@ -459,19 +412,7 @@ public class StoreProxy implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-        open.forEach(socket -> {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-        });
+        server.close();
         holds.values().forEach(queue -> queue.forEach(Hold::release));
-        connections.shutdownNow();
     }
 }
